@@ -1,0 +1,38 @@
+// imapcheck check `search`: SEARCH <criteria> (RFC 3501 §6.4.4) in the examined mailbox,
+// default UNSEEN. Counts every hit; keeps the first 100 for the report and the newest
+// for `fetch`.
+#include <algorithm>
+
+#include "imapcheck/check.hpp"
+
+namespace imapcheck {
+
+CheckResult run_search(RunContext& ctx) {
+    imap::Command command("SEARCH");
+    command.raw(ctx.config.search);
+    auto reply = ctx.session->run(command, ctx.deadline);
+    Json details = {{"criteria", ctx.config.search}};
+    if (!reply || !reply->ok()) return fail_reply("SEARCH " + ctx.config.search, reply, details);
+
+    constexpr std::size_t kKept = 100;
+    std::size_t count = 0;
+    Json matches = Json::array();
+    bool answered = false;
+    for (const auto& r : reply->untagged) {
+        if (r.name != "SEARCH") continue;
+        answered = true;
+        count += r.numbers.size();
+        for (std::uint32_t n : r.numbers) {
+            if (matches.size() < kKept) matches.push_back(n);
+            ctx.newest_hit = std::max(ctx.newest_hit.value_or(0), n);
+        }
+    }
+    details["count"] = count;
+    details["matches"] = std::move(matches);
+    if (!answered) return fail("SEARCH answered OK but sent no SEARCH response", details);
+    return pass(std::to_string(count) + " message" + (count == 1 ? "" : "s") + " match " +
+                    ctx.config.search,
+                details);
+}
+
+}  // namespace imapcheck

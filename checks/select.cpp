@@ -1,0 +1,36 @@
+// imapcheck check `select`: EXAMINE "<mailbox>" (RFC 3501 §6.3.2), the read-only SELECT:
+// a health check must never change \Recent, \Seen or anything else.
+#include "imapcheck/check.hpp"
+
+namespace imapcheck {
+
+CheckResult run_select(RunContext& ctx) {
+    imap::Command command("EXAMINE");
+    command.mailbox(ctx.config.mailbox);
+    auto reply = ctx.session->run(command, ctx.deadline);
+    Json details = {{"mailbox", ctx.config.mailbox}};
+    if (!reply || !reply->ok()) return fail_reply("EXAMINE " + ctx.config.mailbox, reply, details);
+
+    std::optional<std::uint64_t> exists = ctx.session->exists(), uidvalidity;
+    for (const auto& r : reply->untagged) {
+        if (r.name == "OK" && r.code == "UIDVALIDITY") {
+            try {
+                uidvalidity = std::stoull(r.code_args);
+            } catch (const std::exception&) {
+            }
+        }
+    }
+    const bool read_only = reply->tagged.code == "READ-ONLY";
+    details["read_only"] = read_only;
+    if (exists) details["exists"] = *exists;
+    if (uidvalidity) details["uidvalidity"] = *uidvalidity;
+    if (!exists) return fail("EXAMINE answered OK without an EXISTS count", details);
+
+    std::string summary = ctx.config.mailbox + " examined, " + std::to_string(*exists) + " message" +
+                          (*exists == 1 ? "" : "s");
+    if (!read_only)
+        return warn(summary + ", but the server did not confirm [READ-ONLY]", details);
+    return pass(summary + ", read-only", details);
+}
+
+}  // namespace imapcheck

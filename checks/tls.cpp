@@ -1,0 +1,68 @@
+// imapcheck check `tls`: implicit TLS (RFC 8314) or STARTTLS (RFC 3501 §6.2.1) as libcurl
+// negotiated it; verification, protocol, cipher, and how long the certificate has left.
+#include <cmath>
+#include <ctime>
+
+#include "imapcheck/check.hpp"
+
+namespace imapcheck {
+
+namespace {
+
+Json tls_details(const Config& config, const TlsFacts& tls, std::optional<long long> days_left) {
+    Json d = Json::object();
+    d["mode"] = to_string(config.tls);
+    if (!tls.version.empty()) d["version"] = tls.version;
+    if (!tls.cipher.empty()) d["cipher"] = tls.cipher;
+    d["verified"] = tls.verified;
+    if (!tls.verify_problem.empty()) d["verify_problem"] = tls.verify_problem;
+    if (tls.certificate) {
+        d["subject"] = tls.certificate->subject;
+        d["issuer"] = tls.certificate->issuer;
+        d["sans"] = tls.certificate->sans;
+        if (!tls.certificate->not_after.empty()) d["not_after"] = tls.certificate->not_after;
+    }
+    if (days_left) d["days_left"] = *days_left;
+    return d;
+}
+
+}  // namespace
+
+CheckResult run_tls(RunContext& ctx) {
+    const Config& config = ctx.config;
+    const ConnectFacts& f = ctx.facts;
+    ctx.duration_override = f.tls_ms;
+    if (config.tls == TlsMode::None)
+        return skip("not requested (--tls none): the connection is not encrypted",
+                    {{"mode", "none"}});
+
+    std::optional<long long> days_left;
+    if (f.tls.certificate && f.tls.certificate->not_after_epoch) {
+        double seconds = static_cast<double>(*f.tls.certificate->not_after_epoch - std::time(nullptr));
+        days_left = static_cast<long long>(std::floor(seconds / 86400.0));
+    }
+    Json details = tls_details(config, f.tls, days_left);
+    if (f.reached == ConnectFacts::Stage::Tls) return fail(f.error, details);
+    if (!f.tls.active) return fail("TLS was not established", details);
+
+    std::string summary = f.tls.version + " " + f.tls.cipher;
+    if (f.tls.certificate) {
+        summary += ", " + f.tls.certificate->subject;
+        if (days_left) summary += ", " + std::to_string(*days_left) + " days left";
+    }
+    if (days_left && *days_left < config.cert_crit_days)
+        return fail("certificate expires in " + std::to_string(*days_left) + " days (critical below " +
+                        std::to_string(config.cert_crit_days) + "): " + summary,
+                    details);
+    if (config.insecure) {
+        std::string why = f.tls.verify_problem.empty() ? "" : "; verification would fail: " + f.tls.verify_problem;
+        return warn("certificate not verified (--insecure)" + why + "; " + summary, details);
+    }
+    if (days_left && *days_left < config.cert_warn_days)
+        return warn("certificate expires in " + std::to_string(*days_left) + " days (warning below " +
+                        std::to_string(config.cert_warn_days) + "): " + summary,
+                    details);
+    return pass(summary, details);
+}
+
+}  // namespace imapcheck

@@ -1,0 +1,74 @@
+// imapcheck: the connection to the server. libcurl does TCP, implicit TLS or STARTTLS,
+// certificate verification, the greeting and CAPABILITY (CONNECT_ONLY); after that this
+// carries raw IMAP bytes both ways under a deadline. The implementation is the only code
+// that includes <curl/curl.h> (src/transport/).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "imapcheck/config.hpp"
+#include "imapcheck/deadline.hpp"
+#include "imapcheck/expected.hpp"
+#include "imapcheck/transcript.hpp"
+
+namespace imapcheck {
+
+struct CertificateFacts {
+    std::string subject, issuer;
+    std::vector<std::string> sans;
+    std::string not_after;             // RFC 3339, UTC
+    std::optional<long long> not_after_epoch;
+};
+
+struct TlsFacts {
+    bool active = false;
+    std::string version, cipher;
+    bool verified = false;        // chain and host name checked, and they passed
+    std::string verify_problem;   // why not, in words (also set with --insecure)
+    std::optional<CertificateFacts> certificate;
+};
+
+// Everything the connect phase established, whether it succeeded or not.
+struct ConnectFacts {
+    enum class Stage { Connect, Tls, Greeting, Capability, Done };
+    Stage reached = Stage::Connect;  // the stage that failed, or Done
+    std::string error;               // why it failed, in words
+
+    std::string address;  // peer IP as connected
+    unsigned port = 0;
+    std::string greeting;  // the raw greeting line
+    std::vector<std::string> caps_pre_tls, caps_post_tls;
+
+    TlsFacts tls;
+
+    // Milliseconds spent in each stage, from libcurl's timers and the debug callback.
+    double connect_ms = 0, tls_ms = 0, capability_ms = 0;
+};
+
+class Connection {
+public:
+    virtual ~Connection() = default;
+    virtual const ConnectFacts& facts() const = 0;
+    // True while bytes can still be exchanged.
+    virtual bool open() const = 0;
+    virtual Result<Unit> send(std::string_view bytes, const Deadline& deadline) = 0;
+    // Some bytes (at most `capacity`); Closed when the server hung up.
+    virtual Result<std::size_t> receive(char* buffer, std::size_t capacity,
+                                        const Deadline& deadline) = 0;
+    virtual void close() = 0;
+};
+
+// Connects as the config says; never throws for network trouble: facts().reached says how
+// far it got. `run_deadline` bounds the whole connect phase too.
+std::unique_ptr<Connection> connect(const Config& config, const Deadline& run_deadline,
+                                    Transcript& transcript);
+
+// Call once at start-up, before any thread exists.
+void global_transport_init();
+
+}  // namespace imapcheck

@@ -1,0 +1,51 @@
+// imapcheck: plain data types for IMAP server responses (RFC 3501 §7, RFC 9051 §7).
+// Produced by ResponseReader; no parsing or I/O here, only the shapes checks read.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace imapcheck::imap {
+
+// One value of the generic response grammar: atom, number, string (quoted or literal),
+// NIL, or a parenthesised list.
+struct Value {
+    enum class Kind { Atom, Number, String, Nil, List };
+    Kind kind = Kind::Nil;
+    std::string text;           // atom text, or string contents (a literal may be cut, see below)
+    std::uint64_t number = 0;   // Number only
+    std::uint64_t size = 0;     // String: byte size as sent (a literal's announced N)
+    bool literal = false;       // String came as {N} literal
+    bool truncated = false;     // only the first ReaderLimits::literal_keep bytes were kept
+    std::vector<Value> items;   // List only
+
+    bool is_atom(std::string_view upper_name) const;  // case-insensitive atom compare
+    bool is_string_like() const { return kind == Kind::Atom || kind == Kind::String || kind == Kind::Number; }
+    // In a list of "KEY value KEY value" pairs (STATUS, FETCH, QUOTA): the value after KEY.
+    const Value* value_after(std::string_view upper_key) const;
+};
+
+struct Response {
+    enum class Kind { Untagged, Tagged, Continuation };
+    Kind kind = Kind::Untagged;
+    std::string tag;                    // Tagged only
+    std::optional<std::uint64_t> number;  // "* 5 EXISTS" -> 5
+    std::string name;                   // upper-cased: OK NO BAD BYE PREAUTH LIST FETCH ...
+
+    // Status responses (OK/NO/BAD/BYE/PREAUTH) and continuations: resp-text.
+    std::string code;       // upper-cased response code name, e.g. "CAPABILITY", "ALERT"
+    std::string code_args;  // raw text after the code name inside [...]
+    std::string text;       // human-readable text after the code
+
+    std::vector<Value> data;             // everything after the name, for data responses
+    std::vector<std::uint32_t> numbers;  // SEARCH hits (kept compact: a search can be huge)
+
+    bool is_status() const;
+    // "[CODE args] text" as the server said it, for summaries.
+    std::string status_text() const;
+};
+
+}  // namespace imapcheck::imap

@@ -1,0 +1,35 @@
+// imapcheck: the protocol transcript behind --trace (SPEC §7): "C:"/"S:" lines and "*"
+// events, each with a millisecond offset. Callers hand it text that is already redacted.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "imapcheck/deadline.hpp"
+
+namespace imapcheck {
+
+class Transcript {
+public:
+    Transcript() = default;  // discards everything
+    // Writes to `sink` (not owned) as lines arrive, so a hung run still shows how far it got.
+    Transcript(std::FILE* sink, Clock::time_point start) : sink_(sink), start_(start) {}
+
+    bool enabled() const { return sink_ != nullptr; }
+    void client(std::string_view line) { write('C', line); }
+    void server(std::string_view line) { write('S', line); }
+    void event(std::string_view line) { write('*', line); }
+
+private:
+    void write(char who, std::string_view text);
+
+    std::FILE* sink_ = nullptr;
+    Clock::time_point start_{};
+};
+
+// Masks what a client line may carry of a secret: LOGIN's password, AUTHENTICATE's
+// initial response, and SASL continuation lines (anything that is not "tag command").
+std::string redact_client_line(std::string_view line);
+
+}  // namespace imapcheck

@@ -1,0 +1,299 @@
+// imapcheck: command-line parsing and validation (SPEC §4). cxxopts reads the words; the
+// checks here turn them into a Config or into one clear line for a usage error (exit 3).
+#define CXXOPTS_VECTOR_DELIMITER '\0'  // folder names may contain commas
+#include "imapcheck/cli.hpp"
+
+#include <curl/curl.h>
+#include <openssl/opensslv.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cxxopts.hpp>
+#include <stdexcept>
+
+#include "imapcheck/credentials.hpp"
+#include "imapcheck/imap/mutf7.hpp"
+#include "imapcheck/render.hpp"
+
+namespace imapcheck {
+namespace {
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+template <typename T>
+T number(const cxxopts::ParseResult& r, const char* name, T min, T max) {
+    std::string text = r[name].as<std::string>();
+    try {
+        std::size_t used = 0;
+        double v = std::stod(text, &used);
+        if (used == text.size() && std::isfinite(v) && v >= static_cast<double>(min) &&
+            v <= static_cast<double>(max) && (std::is_floating_point_v<T> || v == std::floor(v)))
+            return static_cast<T>(v);
+    } catch (const std::exception&) {
+    }
+    throw UsageError("--" + std::string(name) + " must be a " +
+                     (std::is_floating_point_v<T> ? "number" : "whole number") + " from " +
+                     std::to_string(min).substr(0, std::to_string(min).find('.')) + " to " +
+                     std::to_string(max).substr(0, std::to_string(max).find('.')) + " (got '" + text + "')");
+}
+
+std::chrono::milliseconds seconds_option(const cxxopts::ParseResult& r, const char* name) {
+    double s = number<double>(r, name, 0.001, 86400);
+    return std::chrono::milliseconds(static_cast<long long>(std::llround(s * 1000)));
+}
+
+template <typename E>
+E choice(const cxxopts::ParseResult& r, const char* name,
+         std::initializer_list<std::pair<const char*, E>> options) {
+    std::string value = r[name].as<std::string>();
+    std::string allowed;
+    for (const auto& [word, e] : options) {
+        if (value == word) return e;
+        allowed += (allowed.empty() ? "" : "|") + std::string(word);
+    }
+    throw UsageError("--" + std::string(name) + " must be one of " + allowed + " (got '" + value + "')");
+}
+
+void check_text(const std::string& value, const char* name) {
+    for (char c : value)
+        if (c == '\r' || c == '\n' || c == '\0')
+            throw UsageError("--" + std::string(name) + " must not contain line breaks");
+}
+
+cxxopts::Options make_options() {
+    cxxopts::Options o("imapcheck");
+    o.add_options()
+        ("H,host", "", cxxopts::value<std::string>())
+        ("p,port", "", cxxopts::value<std::string>())
+        ("tls", "", cxxopts::value<std::string>())
+        ("connect-to", "", cxxopts::value<std::string>())
+        ("proxy", "", cxxopts::value<std::string>())
+        ("4", "")
+        ("6", "")
+        ("cacert", "", cxxopts::value<std::string>())
+        ("k,insecure", "")
+        ("min-tls", "", cxxopts::value<std::string>())
+        ("timeout", "", cxxopts::value<std::string>()->default_value("30"))
+        ("connect-timeout", "", cxxopts::value<std::string>()->default_value("10"))
+        ("u,user", "", cxxopts::value<std::string>())
+        ("password-env", "", cxxopts::value<std::string>()->default_value("IMAPCHECK_PASSWORD"))
+        ("password-file", "", cxxopts::value<std::string>())
+        ("netrc", "")
+        ("netrc-file", "", cxxopts::value<std::string>())
+        ("auth", "", cxxopts::value<std::string>()->default_value("auto"))
+        ("allow-plaintext-auth", "")
+        ("mailbox", "", cxxopts::value<std::string>()->default_value("INBOX"))
+        ("search", "", cxxopts::value<std::string>()->default_value("UNSEEN"))
+        ("fetch-bytes", "", cxxopts::value<std::string>()->default_value("4096"))
+        ("expect-folder", "", cxxopts::value<std::vector<std::string>>())
+        ("quota-warn", "", cxxopts::value<std::string>()->default_value("80"))
+        ("quota-crit", "", cxxopts::value<std::string>()->default_value("95"))
+        ("cert-warn-days", "", cxxopts::value<std::string>()->default_value("14"))
+        ("cert-crit-days", "", cxxopts::value<std::string>()->default_value("3"))
+        ("warn-time", "", cxxopts::value<std::string>())
+        ("crit-time", "", cxxopts::value<std::string>())
+        ("format", "", cxxopts::value<std::string>()->default_value("text"))
+        ("o,output", "", cxxopts::value<std::string>())
+        ("trace", "", cxxopts::value<std::string>())
+        ("no-color", "")
+        ("V,version", "")
+        ("h,help", "");
+    return o;
+}
+
+Config build_config(const cxxopts::ParseResult& r, const GetEnv& getenv) {
+    Config c;
+    if (!r.count("host")) throw UsageError("--host is required (the IMAP server to check)");
+    c.host = r["host"].as<std::string>();
+    if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']')
+        c.host = c.host.substr(1, c.host.size() - 2);  // accept [::1] as well as ::1
+    if (c.host.empty() || c.host.find_first_of(" /\r\n@") != std::string::npos)
+        throw UsageError("--host '" + c.host + "' is not a host name or address");
+
+    std::optional<std::uint16_t> port;
+    if (r.count("port")) port = number<std::uint16_t>(r, "port", 1, 65535);
+    if (r.count("tls"))
+        c.tls = choice<TlsMode>(r, "tls", {{"implicit", TlsMode::Implicit},
+                                           {"starttls", TlsMode::StartTls},
+                                           {"none", TlsMode::None}});
+    else
+        c.tls = port == 993 ? TlsMode::Implicit : TlsMode::StartTls;
+    c.port = port.value_or(c.tls == TlsMode::Implicit ? 993 : 143);
+
+    if (r.count("connect-to")) {
+        c.connect_to = r["connect-to"].as<std::string>();
+        check_text(c.connect_to, "connect-to");
+        // ADDR, ADDR:PORT, [V6], [V6]:PORT, or a bare IPv6 literal; libcurl wants HOST:PORT.
+        std::string addr = c.connect_to, p;
+        if (addr.front() == '[') {
+            auto close = addr.find(']');
+            if (close == std::string::npos) throw UsageError("--connect-to has an unclosed '['");
+            if (close + 1 < addr.size()) {
+                if (addr[close + 1] != ':') throw UsageError("--connect-to must be ADDR[:PORT]");
+                p = addr.substr(close + 2);
+            }
+            addr = addr.substr(0, close + 1);
+        } else if (std::count(addr.begin(), addr.end(), ':') == 1) {
+            p = addr.substr(addr.find(':') + 1);
+            addr = addr.substr(0, addr.find(':'));
+        } else if (addr.find(':') != std::string::npos) {
+            addr = "[" + addr + "]";
+        }
+        if (!p.empty() && (p.find_first_not_of("0123456789") != std::string::npos || std::stoul(p) == 0 ||
+                           std::stoul(p) > 65535))
+            throw UsageError("--connect-to port must be 1-65535 (got '" + p + "')");
+        c.connect_to = addr + ":" + (p.empty() ? std::to_string(c.port) : p);
+    }
+    if (r.count("proxy")) c.proxy = r["proxy"].as<std::string>();
+    if (r.count("4") && r.count("6")) throw UsageError("-4 and -6 exclude each other");
+    c.ip_version = r.count("4") ? IpVersion::V4 : r.count("6") ? IpVersion::V6 : IpVersion::Any;
+    if (r.count("cacert")) c.cacert = r["cacert"].as<std::string>();
+    c.insecure = r.count("insecure") > 0;
+    if (r.count("min-tls")) {
+        c.min_tls = r["min-tls"].as<std::string>();
+        if (c.min_tls != "1.2" && c.min_tls != "1.3")
+            throw UsageError("--min-tls must be 1.2 or 1.3 (got '" + c.min_tls + "')");
+    }
+    c.timeout = seconds_option(r, "timeout");
+    c.connect_timeout = seconds_option(r, "connect-timeout");
+
+    if (r.count("user")) c.user = r["user"].as<std::string>();
+    check_text(c.user, "user");
+    c.auth = choice<AuthMechanism>(r, "auth", {{"auto", AuthMechanism::Auto},
+                                               {"login", AuthMechanism::Login},
+                                               {"plain", AuthMechanism::Plain},
+                                               {"xoauth2", AuthMechanism::XOAuth2},
+                                               {"oauthbearer", AuthMechanism::OAuthBearer}});
+    c.allow_plaintext_auth = r.count("allow-plaintext-auth") > 0;
+
+    c.mailbox = r["mailbox"].as<std::string>();
+    check_text(c.mailbox, "mailbox");
+    if (c.mailbox.empty() || !imap::encode_mutf7(c.mailbox))
+        throw UsageError("--mailbox must be a non-empty UTF-8 name");
+    c.search = r["search"].as<std::string>();
+    check_text(c.search, "search");
+    if (c.search.empty()) throw UsageError("--search must not be empty (the default is UNSEEN)");
+    for (char ch : c.search)
+        if (static_cast<unsigned char>(ch) >= 0x80)
+            throw UsageError("--search must be ASCII (non-ASCII search keys are not supported yet)");
+    c.fetch_bytes = number<std::uint64_t>(r, "fetch-bytes", 0, 64ull << 20);
+    if (r.count("expect-folder")) c.expect_folders = r["expect-folder"].as<std::vector<std::string>>();
+
+    c.quota_warn = number<double>(r, "quota-warn", 0, 100);
+    c.quota_crit = number<double>(r, "quota-crit", 0, 100);
+    if (c.quota_warn > c.quota_crit) throw UsageError("--quota-warn must not be above --quota-crit");
+    c.cert_warn_days = number<int>(r, "cert-warn-days", 0, 3650);
+    c.cert_crit_days = number<int>(r, "cert-crit-days", 0, 3650);
+    if (c.cert_crit_days > c.cert_warn_days)
+        throw UsageError("--cert-crit-days must not be above --cert-warn-days");
+    if (r.count("warn-time")) c.warn_time_ms = number<double>(r, "warn-time", 0, 86400000);
+    if (r.count("crit-time")) c.crit_time_ms = number<double>(r, "crit-time", 0, 86400000);
+
+    c.format = choice<OutputFormat>(r, "format", {{"text", OutputFormat::Text}, {"json", OutputFormat::Json}});
+    if (r.count("output")) c.output = r["output"].as<std::string>();
+    if (r.count("trace")) c.trace = r["trace"].as<std::string>();
+    c.color = !r.count("no-color") && !getenv("NO_COLOR").has_value();
+
+    if (c.user.empty() && !r.count("netrc") && !r.count("netrc-file"))
+        throw UsageError("--user is required (the account to log in as)");
+    CredentialSources sources;
+    sources.password_env = r["password-env"].as<std::string>();
+    if (r.count("password-file")) sources.password_file = r["password-file"].as<std::string>();
+    sources.netrc = r.count("netrc") > 0;
+    if (r.count("netrc-file")) sources.netrc_file = r["netrc-file"].as<std::string>();
+    auto secret = load_secret(sources, c.host, c.user, getenv);
+    if (!secret) throw UsageError(secret.error().message);
+    if (c.user.empty()) throw UsageError("--user is required (the account to log in as)");
+    c.password = std::move(secret.value());
+    return c;
+}
+
+}  // namespace
+
+CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& getenv) {
+    CliOutcome out;
+    try {
+        auto options = make_options();
+        auto r = options.parse(argc, argv);
+        if (r.count("help")) {
+            out.kind = CliOutcome::Kind::Help;
+            return out;
+        }
+        if (r.count("version")) {
+            out.kind = CliOutcome::Kind::Version;
+            return out;
+        }
+        if (!r.unmatched().empty())
+            throw UsageError("unexpected argument '" + r.unmatched().front() + "' (options start with --)");
+        out.config = build_config(r, getenv);
+    } catch (const UsageError& e) {
+        out.kind = CliOutcome::Kind::UsageError;
+        out.message = e.what();
+    } catch (const cxxopts::exceptions::exception& e) {
+        out.kind = CliOutcome::Kind::UsageError;
+        out.message = e.what();
+    }
+    return out;
+}
+
+std::string version_text() {
+    const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+    return std::string("imapcheck ") + kVersion + " (libcurl " + v->version + ", " +
+           (v->ssl_version ? v->ssl_version : "no TLS") + ")\n";
+}
+
+std::string help_text() {
+    return R"(imapcheck - check that an IMAP account really works, in one run
+
+Usage: imapcheck --host HOST --user USER [options]
+The password comes from $IMAPCHECK_PASSWORD, --password-file or --netrc, never the command line.
+
+Connection:
+  -H, --host HOST          IMAP server (name, IPv4 or IPv6 address)
+  -p, --port N             port (default 993 with --tls implicit, else 143)
+      --tls MODE           implicit | starttls | none (default: implicit on port 993, else starttls)
+      --connect-to ADDR[:PORT]  connect there, but verify the certificate for HOST
+      --proxy URL          e.g. socks5h://127.0.0.1:1080
+  -4, -6                   use only IPv4 / IPv6
+      --cacert FILE        trust these CA certificates (PEM) instead of the system store
+  -k, --insecure           do not verify the certificate (the tls check then warns)
+      --min-tls 1.2|1.3    lowest TLS version accepted
+      --timeout SECONDS    bound for the whole run (default 30)
+      --connect-timeout SECONDS  bound for TCP, TLS and greeting (default 10)
+Auth:
+  -u, --user USER          account to log in as
+      --password-env VAR   read the password from VAR (default IMAPCHECK_PASSWORD)
+      --password-file FILE first line of FILE (must not be readable by group or others)
+      --netrc              password from ~/.netrc (or --netrc-file FILE)
+      --auth MECH          auto | login | plain | xoauth2 | oauthbearer (default auto:
+                           AUTHENTICATE PLAIN when offered, else LOGIN)
+      --allow-plaintext-auth  allow sending the password with --tls none
+Checks:
+      --mailbox NAME       mailbox to examine (UTF-8; default INBOX)
+      --search CRITERIA    IMAP SEARCH criteria (default UNSEEN)
+      --fetch-bytes N      bytes of message text to fetch (default 4096; 0 = header only)
+      --expect-folder NAME fail unless LIST shows NAME (repeatable)
+Thresholds:
+      --quota-warn PCT     (default 80)     --quota-crit PCT     (default 95)
+      --cert-warn-days N   (default 14)     --cert-crit-days N   (default 3)
+      --warn-time MS       --crit-time MS   bounds for the whole run's wall time
+Output:
+      --format text|json   report format (default text)
+  -o, --output FILE        write the report to FILE (atomically) instead of stdout
+      --trace FILE|-       protocol transcript, passwords masked (- = stderr)
+      --no-color           no colour (also NO_COLOR)
+  -V, --version            version, with libcurl and OpenSSL versions
+  -h, --help               this help
+
+Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad usage or internal error).
+
+Examples:
+  IMAPCHECK_PASSWORD=... imapcheck --host mail.example.com --user alice
+  imapcheck -H mail.example.com -u alice --password-file ~/.imapcheck-pw --format json -o alice.json
+  imapcheck -H mail.example.com -u alice --connect-to 10.0.0.7 --expect-folder Sent --trace -
+)";
+}
+
+}  // namespace imapcheck

@@ -1,0 +1,37 @@
+// imapcheck: small helpers on the response data types (RFC 3501 §7 resp-text).
+#include "imapcheck/imap/response.hpp"
+
+#include <cctype>
+
+namespace imapcheck::imap {
+
+bool Value::is_atom(std::string_view upper_name) const {
+    if (kind != Kind::Atom || text.size() != upper_name.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(text[i])) != upper_name[i]) return false;
+    return true;
+}
+
+const Value* Value::value_after(std::string_view upper_key) const {
+    if (kind != Kind::List) return nullptr;
+    for (std::size_t i = 0; i + 1 < items.size(); i += 2)
+        if (items[i].is_atom(upper_key)) return &items[i + 1];
+    return nullptr;
+}
+
+bool Response::is_status() const {
+    return name == "OK" || name == "NO" || name == "BAD" || name == "BYE" || name == "PREAUTH";
+}
+
+std::string Response::status_text() const {
+    std::string out;
+    if (!code.empty()) {
+        out = "[" + code;
+        if (!code_args.empty()) out += " " + code_args;
+        out += "]";
+        if (!text.empty()) out += " ";
+    }
+    return out + text;
+}
+
+}  // namespace imapcheck::imap

@@ -1,0 +1,45 @@
+// imapcheck: overall status and exit code (SPEC §3, the Nagios plugin convention):
+// the worst check wins; --warn-time/--crit-time can raise it further.
+#include "imapcheck/report.hpp"
+
+#include <algorithm>
+
+namespace imapcheck {
+
+Overall Report::overall() const {
+    Overall worst = Overall::Ok;
+    for (const auto& c : checks) {
+        if (c.status == CheckStatus::Fail) worst = std::max(worst, Overall::Critical);
+        if (c.status == CheckStatus::Warn) worst = std::max(worst, Overall::Warning);
+    }
+    if (time_status) worst = std::max(worst, *time_status);
+    return worst;
+}
+
+CheckResult* Report::find(std::string_view id) {
+    for (auto& c : checks)
+        if (c.id == id) return &c;
+    return nullptr;
+}
+
+const char* to_string(CheckStatus status) {
+    switch (status) {
+        case CheckStatus::Pass: return "pass";
+        case CheckStatus::Warn: return "warn";
+        case CheckStatus::Fail: return "fail";
+        case CheckStatus::Skip: return "skip";
+    }
+    return "?";
+}
+
+const char* to_string(Overall overall) {
+    switch (overall) {
+        case Overall::Ok: return "OK";
+        case Overall::Warning: return "WARNING";
+        case Overall::Critical: return "CRITICAL";
+        case Overall::Unknown: return "UNKNOWN";
+    }
+    return "?";
+}
+
+}  // namespace imapcheck

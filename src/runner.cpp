@@ -1,0 +1,96 @@
+// imapcheck: the runner. Checks run in registry order; a check whose prerequisite failed is
+// `skip` with the root cause ("login failed"), never silently missing (SPEC §2). A harmless
+// skip (no QUOTA, empty mailbox, PREAUTH) blocks nothing.
+#include "imapcheck/runner.hpp"
+
+#include <ctime>
+#include <utility>
+
+#include "imapcheck/check.hpp"
+
+namespace imapcheck {
+namespace {
+
+std::string utc_now_rfc3339() {
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string seconds(std::chrono::milliseconds ms) {
+    auto s = ms.count() / 1000.0;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g s", s);
+    return buf;
+}
+
+void apply_time_thresholds(const Config& config, Report& report) {
+    char buf[128];
+    if (config.crit_time_ms && report.duration_ms > *config.crit_time_ms) {
+        report.time_status = Overall::Critical;
+        std::snprintf(buf, sizeof buf, "run took %.1f ms, over --crit-time %g ms", report.duration_ms,
+                      *config.crit_time_ms);
+        report.notes.emplace_back(buf);
+    } else if (config.warn_time_ms && report.duration_ms > *config.warn_time_ms) {
+        report.time_status = Overall::Warning;
+        std::snprintf(buf, sizeof buf, "run took %.1f ms, over --warn-time %g ms", report.duration_ms,
+                      *config.warn_time_ms);
+        report.notes.emplace_back(buf);
+    }
+}
+
+}  // namespace
+
+std::string blocked_by(const std::vector<std::string_view>& requires_checks,
+                       const std::vector<std::pair<std::string, std::string>>& broken) {
+    for (auto needed : requires_checks)
+        for (const auto& [id, cause] : broken)
+            if (id == needed) return cause;
+    return "";
+}
+
+Report run_checks(const Config& config, Transcript& transcript, Clock::time_point started) {
+    Report report;
+    report.target = {config.host, config.port, to_string(config.tls), config.user, config.mailbox};
+    report.started_at = utc_now_rfc3339();
+    RunContext ctx{config, Deadline(started + config.timeout), transcript, report, {}, {}, false, {}, {}};
+
+    // Checks that failed, or were skipped because of a failure, with the root cause.
+    std::vector<std::pair<std::string, std::string>> broken;
+    for (const Check& check : check_registry()) {
+        auto check_start = Clock::now();
+        ctx.duration_override.reset();
+        CheckResult result;
+        std::string cause = blocked_by(check.requires_checks, broken);
+        if (!cause.empty()) {
+            result = skip(cause);
+        } else if (check.needs_session && (!ctx.session || !ctx.session->open())) {
+            cause = "connection lost";
+            if (ctx.session && ctx.session->bye())
+                cause += " (server said BYE " + ctx.session->bye()->status_text() + ")";
+            result = skip(cause);
+        } else if (ctx.deadline.expired()) {
+            cause = "--timeout of " + seconds(config.timeout) + " used up before this step";
+            result = skip(cause);
+        } else {
+            result = check.run(ctx);
+            if (result.status == CheckStatus::Fail) cause = std::string(check.id) + " failed";
+        }
+        result.id = std::string(check.id);
+        result.duration_ms = ctx.duration_override.value_or(elapsed_ms(check_start));
+        if (!cause.empty()) broken.emplace_back(result.id, cause);
+        report.checks.push_back(std::move(result));
+    }
+    if (ctx.session) {
+        report.alerts = ctx.session->alerts();
+        ctx.session->close();
+    }
+    report.duration_ms = elapsed_ms(started);
+    apply_time_thresholds(config, report);
+    return report;
+}
+
+}  // namespace imapcheck

@@ -1,0 +1,399 @@
+// imapcheck: the libcurl transport (CONNECT_ONLY over imap:// or imaps://).
+// libcurl does TCP, TLS or STARTTLS (CURLUSESSL_ALL: fail closed), verification, the
+// greeting and CAPABILITY; we read those from its debug callback, then carry raw IMAP with
+// curl_easy_send/recv, polling the socket against our own deadline (CURLOPT_TIMEOUT does
+// not cover them). See README "Design" and RFC 3501 §6.2.1 (STARTTLS), RFC 8314 (implicit).
+#include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "imapcheck/connection.hpp"
+#include "imapcheck/imap/reader.hpp"
+#include "tls_facts.hpp"
+
+namespace imapcheck {
+namespace {
+
+using transport::read_tls_facts;
+
+std::string url_host(const std::string& host) {
+    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+bool is_tls_error(CURLcode rc) {
+    switch (rc) {
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CIPHER:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_USE_SSL_FAILED:
+        case CURLE_SSL_ENGINE_INITFAILED:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        case CURLE_SSL_INVALIDCERTSTATUS:
+        case CURLE_SSL_CRL_BADFILE:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::vector<std::string> capability_atoms(const imap::Response& r) {
+    std::vector<std::string> caps;
+    if (r.name == "CAPABILITY") {
+        for (const auto& v : r.data)
+            if (v.is_string_like()) caps.push_back(v.text);
+    } else if (r.code == "CAPABILITY") {
+        std::size_t i = 0;
+        const std::string& s = r.code_args;
+        while (i < s.size()) {
+            std::size_t sp = s.find(' ', i);
+            if (sp == std::string::npos) sp = s.size();
+            if (sp > i) caps.push_back(s.substr(i, sp - i));
+            i = sp + 1;
+        }
+    }
+    return caps;
+}
+
+class CurlConnection final : public Connection {
+public:
+    CurlConnection(const Config& config, Transcript& transcript)
+        : config_(config), transcript_(transcript), curl_(curl_easy_init()) {}
+
+    ~CurlConnection() override { close(); }
+
+    void perform(const Deadline& run_deadline);
+
+    const ConnectFacts& facts() const override { return facts_; }
+    bool open() const override { return open_; }
+    Result<Unit> send(std::string_view bytes, const Deadline& deadline) override;
+    Result<std::size_t> receive(char* buffer, std::size_t capacity,
+                                const Deadline& deadline) override;
+    void close() override {
+        open_ = false;
+        if (curl_) curl_easy_cleanup(curl_);
+        curl_ = nullptr;
+        if (connect_to_) curl_slist_free_all(connect_to_);
+        connect_to_ = nullptr;
+    }
+
+private:
+    static int debug_callback(CURL* handle, curl_infotype type, char* data, size_t size,
+                              void* self);
+    void on_server_line(CURL* handle, std::string_view line);
+    void on_client_line(std::string_view line);
+    void on_text(CURL* handle, std::string_view text);
+    void capture_tls(CURL* handle);
+    void classify_failure(CURLcode rc, bool tcp_connected, bool tls_done);
+    Result<Unit> wait(short events, const Deadline& deadline, const char* what);
+
+    const Config& config_;
+    Transcript& transcript_;
+    CURL* curl_;
+    curl_slist* connect_to_ = nullptr;
+    ConnectFacts facts_;
+    bool open_ = false;
+    curl_socket_t socket_ = CURL_SOCKET_BAD;
+    char errbuf_[CURL_ERROR_SIZE] = {};
+
+    Clock::time_point start_{};
+    double t_tcp_ = -1, t_greeting_ = -1, t_starttls_ = -1, t_tls_ = -1;
+    bool tls_captured_ = false;
+    bool tcp_connected_ = false;
+};
+
+int CurlConnection::debug_callback(CURL* handle, curl_infotype type, char* data, size_t size,
+                                   void* self_ptr) {
+    auto* self = static_cast<CurlConnection*>(self_ptr);
+    std::string_view chunk(data, size);
+    // libcurl hands over one or more whole lines per call for HEADER_IN/OUT.
+    while (!chunk.empty()) {
+        std::size_t nl = chunk.find('\n');
+        std::string_view line = chunk.substr(0, nl);
+        chunk = nl == std::string_view::npos ? std::string_view{} : chunk.substr(nl + 1);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (type == CURLINFO_HEADER_IN) self->on_server_line(handle, line);
+        else if (type == CURLINFO_HEADER_OUT) self->on_client_line(line);
+        else if (type == CURLINFO_TEXT) self->on_text(handle, line);
+        else break;  // SSL_DATA_* and DATA_*: binary, not for the transcript
+    }
+    return 0;
+}
+
+void CurlConnection::capture_tls(CURL* handle) {
+    if (tls_captured_ || config_.tls == TlsMode::None) return;
+    curl_tlssessioninfo* info = nullptr;
+    if (curl_easy_getinfo(handle, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || !info ||
+        info->backend != CURLSSLBACKEND_OPENSSL || !info->internals)
+        return;
+    SSL* ssl = static_cast<SSL*>(info->internals);
+    if (!SSL_is_init_finished(ssl)) return;
+    tls_captured_ = true;
+    read_tls_facts(ssl, facts_.tls);
+    facts_.tls.verify_problem = transport::verify_problem(ssl, config_.host);
+    std::string event = "TLS " + facts_.tls.version + " " + facts_.tls.cipher;
+    if (facts_.tls.certificate) event += ", certificate " + facts_.tls.certificate->subject;
+    transcript_.event(event);
+}
+
+void CurlConnection::on_server_line(CURL* handle, std::string_view line) {
+    capture_tls(handle);
+    transcript_.server(line);
+    auto parsed = imap::parse_response_line(line);
+    if (facts_.greeting.empty()) {
+        facts_.greeting = std::string(line);
+        t_greeting_ = elapsed_ms(start_);
+    }
+    if (!parsed) return;
+    auto caps = capability_atoms(parsed.value());
+    if (caps.empty()) return;
+    (facts_.tls.active ? facts_.caps_post_tls : facts_.caps_pre_tls) = std::move(caps);
+}
+
+void CurlConnection::on_client_line(std::string_view line) {
+    transcript_.client(redact_client_line(line));
+    if (line.find(" STARTTLS") != std::string_view::npos) t_starttls_ = elapsed_ms(start_);
+}
+
+void CurlConnection::on_text(CURL* handle, std::string_view text) {
+    if (text.starts_with("SSL connection using")) {
+        t_tls_ = elapsed_ms(start_);
+        capture_tls(handle);
+    } else if (text.starts_with("Connected to") || text.starts_with("  Trying")) {
+        // libcurl's CONNECT_TIME is 0 when a later stage fails, so this line is what tells
+        // us TCP itself worked.
+        if (text.starts_with("Connected to") && !tcp_connected_) {
+            tcp_connected_ = true;
+            t_tcp_ = elapsed_ms(start_);
+        }
+        transcript_.event(text.starts_with("  ") ? text.substr(2) : text);
+    }
+}
+
+void CurlConnection::perform(const Deadline& run_deadline) {
+    if (!curl_) {
+        facts_.error = "could not initialise libcurl";
+        return;
+    }
+    const bool implicit = config_.tls == TlsMode::Implicit;
+    std::string url = std::string(implicit ? "imaps://" : "imap://") + url_host(config_.host) +
+                      ":" + std::to_string(config_.port) + "/";
+    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_CONNECT_ONLY, 1L);
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, errbuf_);
+    curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);
+    curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, &CurlConnection::debug_callback);
+    curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, this);
+    // No credentials are given to libcurl: it stops after CAPABILITY and we log in ourselves,
+    // so its mechanism choice and its cleartext habits never apply (ARCHITECTURE.md).
+    curl_easy_setopt(curl_, CURLOPT_USE_SSL,
+                     config_.tls == TlsMode::StartTls ? static_cast<long>(CURLUSESSL_ALL)
+                                                      : static_cast<long>(CURLUSESSL_NONE));
+    long remaining = static_cast<long>(std::max<long long>(1, run_deadline.remaining_ms()));
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, remaining);
+    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
+                     std::min(remaining, static_cast<long>(config_.connect_timeout.count())));
+    curl_easy_setopt(curl_, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+                     std::max(1L, (remaining + 999) / 1000));
+    curl_easy_setopt(curl_, CURLOPT_IPRESOLVE,
+                     config_.ip_version == IpVersion::V4   ? CURL_IPRESOLVE_V4
+                     : config_.ip_version == IpVersion::V6 ? CURL_IPRESOLVE_V6
+                                                           : CURL_IPRESOLVE_WHATEVER);
+    if (!config_.connect_to.empty()) {
+        std::string entry = url_host(config_.host) + ":" + std::to_string(config_.port) + ":" +
+                            config_.connect_to;
+        connect_to_ = curl_slist_append(nullptr, entry.c_str());
+        curl_easy_setopt(curl_, CURLOPT_CONNECT_TO, connect_to_);
+    }
+    if (!config_.proxy.empty()) curl_easy_setopt(curl_, CURLOPT_PROXY, config_.proxy.c_str());
+    if (!config_.cacert.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, config_.cacert.c_str());
+    if (config_.insecure) {
+        curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (config_.min_tls == "1.2")
+        curl_easy_setopt(curl_, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+    else if (config_.min_tls == "1.3")
+        curl_easy_setopt(curl_, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_3));
+
+    start_ = Clock::now();
+    CURLcode rc = curl_easy_perform(curl_);
+    double total = elapsed_ms(start_);
+
+    curl_off_t connect_us = 0, appconnect_us = 0;
+    curl_easy_getinfo(curl_, CURLINFO_CONNECT_TIME_T, &connect_us);
+    curl_easy_getinfo(curl_, CURLINFO_APPCONNECT_TIME_T, &appconnect_us);
+    char* ip = nullptr;
+    long port = 0;
+    if (curl_easy_getinfo(curl_, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) facts_.address = ip;
+    curl_easy_getinfo(curl_, CURLINFO_PRIMARY_PORT, &port);
+    facts_.port = static_cast<unsigned>(port);
+    if (rc == CURLE_OK) capture_tls(curl_);
+
+    const double tcp_ms = connect_us > 0 ? static_cast<double>(connect_us) / 1000.0 : std::max(0.0, t_tcp_);
+    const double app_ms = static_cast<double>(appconnect_us) / 1000.0;
+    if (implicit) {
+        facts_.tls_ms = app_ms > tcp_ms ? app_ms - tcp_ms : 0;
+        facts_.connect_ms = tcp_ms + (t_greeting_ > app_ms ? t_greeting_ - app_ms : 0);
+    } else {
+        facts_.connect_ms = t_greeting_ >= 0 ? t_greeting_ : tcp_ms;
+        if (t_starttls_ >= 0 && t_tls_ >= t_starttls_) facts_.tls_ms = t_tls_ - t_starttls_;
+    }
+    facts_.capability_ms = std::max(0.0, total - facts_.connect_ms - facts_.tls_ms);
+
+    if (rc != CURLE_OK) {
+        bool tls_done = implicit ? appconnect_us > 0 : t_tls_ >= 0;
+        classify_failure(rc, tcp_connected_ || connect_us > 0 || !facts_.greeting.empty(), tls_done);
+        // The failing stage took whatever time the earlier ones did not.
+        using Stage = ConnectFacts::Stage;
+        if (facts_.reached == Stage::Connect || facts_.reached == Stage::Greeting) {
+            facts_.connect_ms = total;
+            facts_.tls_ms = facts_.capability_ms = 0;
+        } else if (facts_.reached == Stage::Tls) {
+            facts_.tls_ms = std::max(0.0, total - facts_.connect_ms);
+            facts_.capability_ms = 0;
+        }
+        return;
+    }
+    if (config_.tls != TlsMode::None && !config_.insecure) facts_.tls.verified = facts_.tls.active;
+    curl_easy_getinfo(curl_, CURLINFO_ACTIVESOCKET, &socket_);
+    open_ = socket_ != CURL_SOCKET_BAD;
+    facts_.reached = ConnectFacts::Stage::Done;
+    if (!open_) {
+        facts_.reached = ConnectFacts::Stage::Capability;
+        facts_.error = "libcurl finished the connect phase but gave no socket";
+    }
+}
+
+void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_done) {
+    std::string curl_words = errbuf_[0] ? errbuf_ : curl_easy_strerror(rc);
+    const std::string where = url_host(config_.host) + ":" + std::to_string(config_.port);
+    const bool implicit = config_.tls == TlsMode::Implicit;
+    using Stage = ConnectFacts::Stage;
+
+    if (!tcp_connected) {
+        facts_.reached = Stage::Connect;
+        if (rc == CURLE_COULDNT_RESOLVE_HOST)
+            facts_.error = "cannot resolve host name '" + config_.host + "'";
+        else if (rc == CURLE_OPERATION_TIMEDOUT)
+            facts_.error = "no TCP connection to " + where + " within the connect timeout";
+        else
+            facts_.error = "cannot connect to " + where + ": " + curl_words;
+        return;
+    }
+    if (rc == CURLE_USE_SSL_FAILED) {
+        facts_.reached = Stage::Tls;
+        facts_.error = "server does not offer STARTTLS or refused it; no credentials were sent";
+        return;
+    }
+    if (is_tls_error(rc) || (!tls_done && config_.tls != TlsMode::None &&
+                             (implicit || t_starttls_ >= 0))) {
+        facts_.reached = Stage::Tls;
+        long verify = 0;
+        curl_easy_getinfo(curl_, CURLINFO_SSL_VERIFYRESULT, &verify);
+        // libcurl checks the host name itself, after OpenSSL's chain check; its words are
+        // the only trace of that failure.
+        const bool name_mismatch = curl_words.find("subject name") != std::string::npos ||
+                                   curl_words.find("does not match") != std::string::npos;
+        if (rc == CURLE_PEER_FAILED_VERIFICATION && name_mismatch)
+            facts_.error = "certificate verification failed: certificate does not match the host name '" +
+                           config_.host + "'";
+        else if (rc == CURLE_PEER_FAILED_VERIFICATION && verify > 1)
+            facts_.error = "certificate verification failed: " + transport::x509_error_words(verify);
+        else if (rc == CURLE_PEER_FAILED_VERIFICATION)
+            facts_.error = "certificate verification failed: " + curl_words;
+        else if (rc == CURLE_OPERATION_TIMEDOUT)
+            facts_.error = "TLS handshake did not finish in time";
+        else
+            facts_.error = "TLS handshake failed: " + curl_words;
+        return;
+    }
+    if (facts_.greeting.empty()) {
+        facts_.reached = Stage::Greeting;
+        facts_.error = rc == CURLE_OPERATION_TIMEDOUT
+                           ? "connected, but the server sent no greeting in time"
+                           : "connected, but no greeting: " + curl_words;
+        return;
+    }
+    auto greeting = imap::parse_response_line(facts_.greeting);
+    if (!greeting || (greeting->name != "OK" && greeting->name != "PREAUTH")) {
+        facts_.reached = Stage::Greeting;
+        facts_.error = "unexpected greeting: " + facts_.greeting.substr(0, 200);
+        return;
+    }
+    facts_.reached = Stage::Capability;
+    facts_.error = (rc == CURLE_OPERATION_TIMEDOUT ? "no answer to CAPABILITY in time"
+                                                   : "CAPABILITY failed: " + curl_words);
+}
+
+Result<Unit> CurlConnection::wait(short events, const Deadline& deadline, const char* what) {
+    pollfd pfd{static_cast<int>(socket_), events, 0};
+    long long left = deadline.remaining_ms();
+    if (left <= 0) return make_error(Error::Kind::Timeout, std::string("timed out ") + what);
+    int n = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 60000)));
+    if (n < 0 && errno != EINTR)
+        return make_error(Error::Kind::Transport, std::string("poll failed: ") + std::strerror(errno));
+    return Unit{};
+}
+
+Result<Unit> CurlConnection::send(std::string_view bytes, const Deadline& deadline) {
+    if (!open_) return make_error(Error::Kind::Closed, "connection is closed");
+    while (!bytes.empty()) {
+        size_t sent = 0;
+        CURLcode rc = curl_easy_send(curl_, bytes.data(), bytes.size(), &sent);
+        if (rc == CURLE_AGAIN) {
+            auto waited = wait(POLLOUT, deadline, "sending to the server");
+            if (!waited) return waited.error();
+            continue;
+        }
+        if (rc != CURLE_OK) {
+            open_ = false;
+            return make_error(Error::Kind::Closed,
+                              std::string("connection lost while sending: ") + curl_easy_strerror(rc));
+        }
+        bytes.remove_prefix(sent);
+    }
+    return Unit{};
+}
+
+Result<std::size_t> CurlConnection::receive(char* buffer, std::size_t capacity,
+                                            const Deadline& deadline) {
+    if (!open_) return make_error(Error::Kind::Closed, "connection is closed");
+    while (true) {
+        size_t got = 0;
+        CURLcode rc = curl_easy_recv(curl_, buffer, capacity, &got);
+        if (rc == CURLE_OK) {
+            if (got == 0) {
+                open_ = false;
+                return make_error(Error::Kind::Closed, "server closed the connection");
+            }
+            return got;
+        }
+        if (rc != CURLE_AGAIN) {
+            open_ = false;
+            return make_error(Error::Kind::Closed,
+                              std::string("connection lost: ") + curl_easy_strerror(rc));
+        }
+        auto waited = wait(POLLIN, deadline, "waiting for the server");
+        if (!waited) return waited.error();
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<Connection> connect(const Config& config, const Deadline& run_deadline,
+                                    Transcript& transcript) {
+    auto connection = std::make_unique<CurlConnection>(config, transcript);
+    connection->perform(run_deadline);
+    return connection;
+}
+
+void global_transport_init() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+}  // namespace imapcheck

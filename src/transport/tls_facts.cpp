@@ -1,0 +1,114 @@
+// imapcheck: TLS facts from OpenSSL (RFC 5280 certificate fields, RFC 6125 host names).
+// Used for the `tls` check: what was negotiated, who the certificate names, when it expires.
+#include "tls_facts.hpp"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <ctime>
+#include <memory>
+
+namespace imapcheck::transport {
+namespace {
+
+struct X509Deleter {
+    void operator()(X509* x) const { X509_free(x); }
+};
+struct BioDeleter {
+    void operator()(BIO* b) const { BIO_free(b); }
+};
+
+std::string name_to_string(const X509_NAME* name) {
+    std::unique_ptr<BIO, BioDeleter> bio(BIO_new(BIO_s_mem()));
+    if (!bio) return {};
+    // RFC 2253 order with UTF-8 kept as UTF-8, e.g. "CN=mail.example.com,O=Example".
+    X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::vector<std::string> subject_alt_names(X509* cert) {
+    std::vector<std::string> out;
+    auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    if (!names) return out;
+    for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+        const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names, i);
+        if (gn->type == GEN_DNS) {
+            const auto* s = gn->d.dNSName;
+            out.emplace_back("DNS:" + std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                                                  static_cast<std::size_t>(ASN1_STRING_length(s))));
+        } else if (gn->type == GEN_IPADD) {
+            const auto* s = gn->d.iPAddress;
+            const unsigned char* b = ASN1_STRING_get0_data(s);
+            std::string ip;
+            if (ASN1_STRING_length(s) == 4) {
+                ip = std::to_string(b[0]) + "." + std::to_string(b[1]) + "." + std::to_string(b[2]) + "." + std::to_string(b[3]);
+            } else {
+                char hex[8];
+                for (int k = 0; k < ASN1_STRING_length(s); k += 2) {
+                    std::snprintf(hex, sizeof hex, "%x", (b[k] << 8) | b[k + 1]);
+                    ip += (k ? ":" : "") + std::string(hex);
+                }
+            }
+            out.emplace_back("IP:" + ip);
+        }
+    }
+    GENERAL_NAMES_free(names);
+    return out;
+}
+
+}  // namespace
+
+void read_tls_facts(SSL* ssl, TlsFacts& facts) {
+    facts.active = true;
+    facts.version = SSL_get_version(ssl);
+    if (const char* cipher = SSL_get_cipher_name(ssl)) facts.cipher = cipher;
+    std::unique_ptr<X509, X509Deleter> cert(SSL_get1_peer_certificate(ssl));
+    if (!cert) return;
+    CertificateFacts c;
+    c.subject = name_to_string(X509_get_subject_name(cert.get()));
+    c.issuer = name_to_string(X509_get_issuer_name(cert.get()));
+    c.sans = subject_alt_names(cert.get());
+    struct tm tm {};
+    if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) == 1) {
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        c.not_after = buf;
+        c.not_after_epoch = static_cast<long long>(timegm(&tm));
+    }
+    facts.certificate = std::move(c);
+}
+
+std::string x509_error_words(long code) {
+    switch (code) {
+        case X509_V_OK: return "";
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+        case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+            return "certificate issuer is unknown (not in the trusted CA store; try --cacert)";
+        case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+            return "certificate is self-signed";
+        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+            return "certificate chain ends in an untrusted self-signed CA (try --cacert)";
+        case X509_V_ERR_CERT_HAS_EXPIRED: return "certificate has expired";
+        case X509_V_ERR_CERT_NOT_YET_VALID: return "certificate is not yet valid";
+        case X509_V_ERR_HOSTNAME_MISMATCH:
+        case X509_V_ERR_IP_ADDRESS_MISMATCH: return "certificate does not match the host name";
+        default: return X509_verify_cert_error_string(code);
+    }
+}
+
+std::string verify_problem(SSL* ssl, const std::string& host) {
+    long code = SSL_get_verify_result(ssl);
+    if (code != X509_V_OK) return x509_error_words(code);
+    std::unique_ptr<X509, X509Deleter> cert(SSL_get1_peer_certificate(ssl));
+    if (!cert) return "server sent no certificate";
+    // libcurl checks the name itself; with --insecure it does not, so ask OpenSSL too.
+    bool match = X509_check_host(cert.get(), host.c_str(), host.size(), 0, nullptr) == 1 ||
+                 X509_check_ip_asc(cert.get(), host.c_str(), 0) == 1;
+    return match ? "" : "certificate does not match the host name '" + host + "'";
+}
+
+}  // namespace imapcheck::transport

@@ -1,0 +1,19 @@
+// imapcheck: reads TLS facts (version, cipher, peer certificate) from an OpenSSL SSL*.
+// Internal to src/transport; the SSL* comes from libcurl's CURLINFO_TLS_SSL_PTR.
+#pragma once
+
+#include "imapcheck/connection.hpp"
+
+typedef struct ssl_st SSL;
+
+namespace imapcheck::transport {
+
+// Fills version, cipher and the certificate; leaves `verified` to the caller, who knows
+// whether libcurl was asked to verify.
+void read_tls_facts(SSL* ssl, TlsFacts& facts);
+// The X.509 verification result of the handshake, in words, or "" when it verified.
+std::string verify_problem(SSL* ssl, const std::string& host);
+// Words for an X509_V_ERR_* code, e.g. "certificate has expired".
+std::string x509_error_words(long code);
+
+}  // namespace imapcheck::transport
