@@ -42,8 +42,7 @@ void apply_time_thresholds(const Config& config, Report& report) {
     }
 }
 
-}  // namespace
-
+// Why a check with these prerequisites cannot run ("login failed"), or "" when it can.
 std::string blocked_by(const std::vector<std::string_view>& requires_checks,
                        const std::vector<std::pair<std::string, std::string>>& broken) {
     for (auto needed : requires_checks)
@@ -52,7 +51,14 @@ std::string blocked_by(const std::vector<std::string_view>& requires_checks,
     return "";
 }
 
+}  // namespace
+
 Report run_checks(const Config& config, Transcript& transcript, Clock::time_point started) {
+    return run_sequence(config, transcript, started, check_registry());
+}
+
+Report run_sequence(const Config& config, Transcript& transcript, Clock::time_point started,
+                    const std::vector<Check>& checks) {
     Report report;
     report.target = {config.host, config.port, to_string(config.tls), config.user, config.mailbox};
     report.started_at = utc_now_rfc3339();
@@ -60,7 +66,7 @@ Report run_checks(const Config& config, Transcript& transcript, Clock::time_poin
 
     // Checks that failed, or were skipped because of a failure, with the root cause.
     std::vector<std::pair<std::string, std::string>> broken;
-    for (const Check& check : check_registry()) {
+    for (const Check& check : checks) {
         auto check_start = Clock::now();
         ctx.duration_override.reset();
         CheckResult result;

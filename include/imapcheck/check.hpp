@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,7 +38,7 @@ struct Check {
     // Checks that must have passed (or warned, or skipped for a harmless reason).
     std::vector<std::string_view> requires_checks;
     bool needs_session;  // skip when the connection is gone
-    CheckResult (*run)(RunContext&);
+    std::function<CheckResult(RunContext&)> run;
 };
 
 // The sequence, in SPEC order.

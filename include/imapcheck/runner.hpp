@@ -1,6 +1,8 @@
 // imapcheck: runs the check sequence against one account and builds the report.
 #pragma once
 
+#include <vector>
+
 #include "imapcheck/config.hpp"
 #include "imapcheck/report.hpp"
 #include "imapcheck/transcript.hpp"
@@ -11,9 +13,9 @@ namespace imapcheck {
 // that is in the report. `started` is when the run's --timeout began.
 Report run_checks(const Config& config, Transcript& transcript, Clock::time_point started);
 
-// The SPEC §2 skip rule on its own, for tests: given each earlier check's outcome, why the
-// next one cannot run ("login failed"), or "" when it can.
-std::string blocked_by(const std::vector<std::string_view>& requires_checks,
-                       const std::vector<std::pair<std::string, std::string>>& broken);
+struct Check;
+// The same for any sequence of checks: the runner's rules, testable without a network.
+Report run_sequence(const Config& config, Transcript& transcript, Clock::time_point started,
+                    const std::vector<Check>& checks);
 
 }  // namespace imapcheck
