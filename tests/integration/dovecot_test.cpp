@@ -1,0 +1,329 @@
+// Integration tests: the real imapcheck binary against a real Dovecot, started by the
+// fixture from scripts/dovecot-sandbox on 127.0.0.1 with a seeded account. Asserts every
+// check's numbers, the failure reasons an administrator sees, and that no flag changes.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "run_process.hpp"
+
+namespace imapcheck {
+namespace {
+
+using nlohmann::json;
+using testing::ProcessResult;
+
+const json& find_check(const json& report, const std::string& id) {
+    static const json missing = {{"status", "missing"}, {"details", json::object()}, {"summary", ""}};
+    for (const auto& c : report["checks"])
+        if (c["id"] == id) return c;
+    return missing;
+}
+
+// KEY=VALUE lines as the sandbox writes them (values may be single-quoted, shell style).
+std::map<std::string, std::string> read_env_file(const std::string& path) {
+    std::map<std::string, std::string> out;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) {
+        auto eq = line.find('=');
+        if (eq == std::string::npos || line[0] == '#') continue;
+        std::string raw = line.substr(eq + 1), value;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            if (raw[i] != '\'') {
+                value += raw[i];
+                continue;
+            }
+            auto close = raw.find('\'', i + 1);
+            value += raw.substr(i + 1, close - i - 1);
+            i = close;
+            if (raw.compare(i + 1, 2, "\\'") == 0) {  // '\'' : an escaped quote
+                value += '\'';
+                i += 2;
+            }
+        }
+        out[line.substr(0, eq)] = value;
+    }
+    return out;
+}
+
+class DovecotTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new std::string(testing::make_temp_dir("imapcheck-dovecot"));
+        ProcessResult r = sandbox({"start", *dir_});
+        if (r.exit_code != 0) {
+            start_error_ = new std::string(r.err + r.out);
+            return;
+        }
+        env_ = new std::map<std::string, std::string>(read_env_file(*dir_ + "/env"));
+    }
+    static void TearDownTestSuite() {
+        if (dir_) (void)sandbox({"stop", *dir_});
+        delete env_;
+        delete dir_;
+        delete start_error_;
+        env_ = nullptr;
+        dir_ = start_error_ = nullptr;
+    }
+    void SetUp() override {
+        ASSERT_EQ(start_error_, nullptr) << "Dovecot sandbox did not start: " << *start_error_;
+        ASSERT_NE(env_, nullptr);
+    }
+
+    static ProcessResult sandbox(std::vector<std::string> args) {
+        args.insert(args.begin(), {"/bin/bash", std::string(IMAPCHECK_SOURCE_DIR) + "/scripts/dovecot-sandbox"});
+        return testing::run_process(args, {}, std::chrono::seconds(60));
+    }
+    static std::string env(const std::string& key) { return env_->at(key); }
+
+    // Runs imapcheck against the sandbox; `args` come after the connection options.
+    ProcessResult run(std::vector<std::string> args, const std::string& port_key = "IMAP_PORT",
+                      const std::string& user = "IMAP_USER", const std::string& password_key = "IMAP_PASSWORD") {
+        std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "localhost", "--port",
+                                         env(port_key), "--user", env(user), "--cacert", env("CA_FILE"),
+                                         "--timeout", "20"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return testing::run_process(argv, {{"IMAPCHECK_PASSWORD", env(password_key)}}, std::chrono::seconds(30));
+    }
+    static json report(const ProcessResult& r) {
+        EXPECT_FALSE(r.timed_out);
+        EXPECT_TRUE(json::accept(r.out)) << r.out << r.err;
+        return json::accept(r.out) ? json::parse(r.out) : json::object();
+    }
+    static std::string summary(const json& report, const std::string& id) {
+        return find_check(report, id)["summary"].get<std::string>();
+    }
+    static std::string flags() {
+        ProcessResult r = sandbox({"flags", *dir_});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return r.out;
+    }
+    void expect_no_password(const ProcessResult& r) {
+        EXPECT_EQ(r.out.find(env("IMAP_PASSWORD")), std::string::npos);
+        EXPECT_EQ(r.err.find(env("IMAP_PASSWORD")), std::string::npos);
+    }
+
+    static std::string* dir_;
+    static std::string* start_error_;
+    static std::map<std::string, std::string>* env_;
+};
+
+std::string* DovecotTest::dir_ = nullptr;
+std::string* DovecotTest::start_error_ = nullptr;
+std::map<std::string, std::string>* DovecotTest::env_ = nullptr;
+
+const std::vector<std::string> kAllChecks = {"connect", "tls",    "capability", "login", "list",  "status",
+                                             "select",  "search", "fetch",      "quota", "logout"};
+
+void expect_seeded_inbox(const json& j) {
+    std::vector<std::string> ids;
+    for (const auto& c : j["checks"]) ids.push_back(c["id"]);
+    EXPECT_EQ(ids, kAllChecks);
+    for (const auto& c : j["checks"]) EXPECT_EQ(c["status"], "pass") << c["id"] << ": " << c["summary"];
+    EXPECT_EQ(j["status"], "OK");
+    EXPECT_EQ(j["exit_code"], 0);
+
+    const json& status = find_check(j, "status");
+    EXPECT_EQ(status["details"]["messages"], 5);
+    EXPECT_EQ(status["details"]["unseen"], 2);
+    EXPECT_EQ(status["details"]["uidnext"], 6);
+    const json& select = find_check(j, "select");
+    EXPECT_EQ(select["details"]["exists"], 5);
+    EXPECT_EQ(select["details"]["read_only"], true);
+    EXPECT_EQ(select["details"]["uidvalidity"], status["details"]["uidvalidity"]);
+    const json& search = find_check(j, "search");
+    EXPECT_EQ(search["details"]["count"], 2);
+    EXPECT_EQ(search["details"]["matches"], json::array({4, 5}));
+    const json& fetch = find_check(j, "fetch");
+    EXPECT_EQ(fetch["details"]["message"], 5);
+    EXPECT_EQ(fetch["details"]["uid"], 5);
+    EXPECT_EQ(fetch["details"]["subject"], "Sandbox message 5");
+    EXPECT_EQ(fetch["details"]["from"], "Sender Five <five@example.test>");
+    EXPECT_EQ(fetch["details"]["text_bytes"], 4096) << "a partial fetch of --fetch-bytes";
+    EXPECT_GT(fetch["details"]["size"].get<int>(), fetch["details"]["header_bytes"].get<int>() + 4096)
+        << "message 5's text is longer than the part fetched";
+    const json& list = find_check(j, "list");
+    std::vector<std::string> names;
+    for (const auto& m : list["details"]["mailboxes"]) names.push_back(m["name"]);
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"Archive", "Entwürfe", "INBOX", "Sent"}));
+    const json& quota = find_check(j, "quota");
+    EXPECT_EQ(quota["details"]["root"], "User quota");
+    bool storage = false, message = false;
+    for (const auto& r : quota["details"]["resources"]) {
+        if (r["name"] == "STORAGE") storage = r["limit"] == 10240;
+        if (r["name"] == "MESSAGE") message = r["limit"] == 1000 && r["usage"] == 8;
+    }
+    EXPECT_TRUE(storage && message) << quota["details"].dump();
+    const json& caps = find_check(j, "capability");
+    const auto& after = caps["details"]["after_login"];
+    EXPECT_NE(std::find(after.begin(), after.end(), "QUOTA"), after.end());
+}
+
+TEST_F(DovecotTest, StartTlsRunPassesAllElevenChecksWithTheSeededNumbers) {
+    std::string before = flags();
+    ProcessResult r = run({"--format", "json"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    json j = report(r);
+    expect_seeded_inbox(j);
+    EXPECT_EQ(find_check(j, "tls")["details"]["mode"], "starttls");
+    EXPECT_EQ(find_check(j, "tls")["details"]["verified"], true);
+    EXPECT_EQ(flags(), before) << "a health check must not change any flag";
+    expect_no_password(r);
+}
+
+TEST_F(DovecotTest, ImplicitTlsRunPassesAllElevenChecks) {
+    std::string before = flags();
+    ProcessResult r = run({"--format", "json", "--tls", "implicit"}, "IMAPS_PORT");
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    json j = report(r);
+    expect_seeded_inbox(j);
+    EXPECT_EQ(find_check(j, "tls")["details"]["mode"], "implicit");
+    EXPECT_EQ(flags(), before);
+}
+
+TEST_F(DovecotTest, TextReportShowsElevenPassLines) {
+    ProcessResult r = run({"--no-color"});
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    std::size_t passes = 0;
+    for (std::size_t pos = 0; (pos = r.out.find("\n  PASS  ", pos)) != std::string::npos; ++pos) ++passes;
+    EXPECT_EQ(passes, 11u) << r.out;
+    EXPECT_NE(r.out.find("\nOK  all 11 checks passed"), std::string::npos) << r.out;
+}
+
+TEST_F(DovecotTest, WrongPasswordFailsLoginWithTheServersReason) {
+    std::string before = flags();
+    auto args = std::vector<std::string>{testing::imapcheck_binary(), "--host", "localhost", "--port",
+                                         env("IMAP_PORT"), "--user", env("IMAP_USER"), "--cacert",
+                                         env("CA_FILE"), "--format", "json"};
+    ProcessResult r = testing::run_process(args, {{"IMAPCHECK_PASSWORD", "not the password"}});
+    EXPECT_EQ(r.exit_code, 2);
+    json j = report(r);
+    EXPECT_EQ(find_check(j, "login")["status"], "fail");
+    EXPECT_NE(summary(j, "login").find("[AUTHENTICATIONFAILED]"), std::string::npos) << summary(j, "login");
+    EXPECT_EQ(summary(j, "fetch"), "login failed");
+    EXPECT_EQ(find_check(j, "logout")["status"], "pass");
+    EXPECT_EQ(flags(), before);
+}
+
+TEST_F(DovecotTest, UnreachablePortFailsConnect) {
+    // Port 1 on loopback: nothing listens there (tcpmux is never run on test machines).
+    ProcessResult r = testing::run_process({testing::imapcheck_binary(), "--host", "127.0.0.1", "--port", "1",
+                                            "--user", "alice", "--format", "json"},
+                                           {{"IMAPCHECK_PASSWORD", "x"}});
+    EXPECT_EQ(r.exit_code, 2);
+    json j = report(r);
+    EXPECT_EQ(find_check(j, "connect")["status"], "fail");
+    EXPECT_NE(summary(j, "connect").find("cannot connect to 127.0.0.1:1"), std::string::npos);
+    EXPECT_EQ(summary(j, "tls"), "connect failed");
+}
+
+TEST_F(DovecotTest, WrongCaFailsTlsAsUnknownIssuer) {
+    std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "localhost", "--port", env("IMAPS_PORT"),
+                                     "--tls", "implicit", "--user", env("IMAP_USER"), "--cacert",
+                                     env("SANDBOX_DIR") + "/tls/other-ca.pem", "--format", "json"};
+    ProcessResult r = testing::run_process(argv, {{"IMAPCHECK_PASSWORD", env("IMAP_PASSWORD")}});
+    EXPECT_EQ(r.exit_code, 2);
+    json j = report(r);
+    EXPECT_EQ(find_check(j, "tls")["status"], "fail");
+    EXPECT_NE(summary(j, "tls").find("issuer is unknown"), std::string::npos) << summary(j, "tls");
+    EXPECT_EQ(summary(j, "login"), "tls failed");
+}
+
+TEST_F(DovecotTest, ConnectToKeepsTheNameForVerification) {
+    std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "wrong.example", "--connect-to",
+                                     "127.0.0.1:" + env("IMAPS_PORT"), "--port", "993", "--user",
+                                     env("IMAP_USER"), "--cacert", env("CA_FILE"), "--format", "json"};
+    ProcessResult r = testing::run_process(argv, {{"IMAPCHECK_PASSWORD", env("IMAP_PASSWORD")}});
+    EXPECT_EQ(r.exit_code, 2);
+    json j = report(r);
+    EXPECT_EQ(find_check(j, "connect")["details"]["address"], "127.0.0.1");
+    EXPECT_NE(summary(j, "tls").find("does not match the host name 'wrong.example'"), std::string::npos)
+        << summary(j, "tls");
+}
+
+TEST_F(DovecotTest, InsecureIsAWarningThatStillReportsTheFacts) {
+    std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "localhost", "--port", env("IMAPS_PORT"),
+                                     "--tls", "implicit", "--user", env("IMAP_USER"), "--insecure",
+                                     "--format", "json"};
+    ProcessResult r = testing::run_process(argv, {{"IMAPCHECK_PASSWORD", env("IMAP_PASSWORD")}});
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    json j = report(r);
+    EXPECT_EQ(find_check(j, "tls")["status"], "warn");
+    EXPECT_EQ(find_check(j, "tls")["details"]["verified"], false);
+    EXPECT_EQ(find_check(j, "tls")["details"]["version"].get<std::string>().rfind("TLSv1.", 0), 0u);
+    EXPECT_EQ(find_check(j, "fetch")["status"], "pass");
+}
+
+TEST_F(DovecotTest, CertWarnDaysBeyondTheRealExpiryWarns) {
+    ProcessResult r = run({"--format", "json", "--cert-warn-days", "365"});
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    json j = report(r);
+    EXPECT_EQ(find_check(j, "tls")["status"], "warn");
+    EXPECT_GT(find_check(j, "tls")["details"]["days_left"].get<int>(), 80);
+}
+
+TEST_F(DovecotTest, ExpectedFoldersAreFoundInUtf8AndMissingOnesFailList) {
+    ProcessResult ok = run({"--format", "json", "--expect-folder", "Entwürfe", "--expect-folder", "inbox"});
+    EXPECT_EQ(ok.exit_code, 0) << ok.out;
+    ProcessResult missing = run({"--format", "json", "--expect-folder", "Entwürfe", "--expect-folder", "Nope"});
+    EXPECT_EQ(missing.exit_code, 2);
+    json j = report(missing);
+    EXPECT_EQ(find_check(j, "list")["details"]["missing"], json::array({"Nope"}));
+    EXPECT_EQ(find_check(j, "status")["status"], "pass") << "a missing folder blocks nothing else";
+}
+
+TEST_F(DovecotTest, NonAsciiMailboxIsExaminedByItsUtf8Name) {
+    std::string before = flags();
+    ProcessResult r = run({"--format", "json", "--mailbox", "Entwürfe"});
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    json j = report(r);
+    EXPECT_EQ(find_check(j, "status")["details"]["messages"], 1);
+    EXPECT_EQ(find_check(j, "status")["details"]["unseen"], 1);
+    EXPECT_EQ(find_check(j, "select")["details"]["mailbox"], "Entwürfe");
+    EXPECT_EQ(find_check(j, "fetch")["status"], "pass");
+    EXPECT_EQ(flags(), before) << "fetching the unseen draft must not mark it \\Seen";
+}
+
+TEST_F(DovecotTest, EmptyMailboxSkipsFetch) {
+    ProcessResult r = run({"--format", "json"}, "IMAP_PORT", "EMPTY_USER", "EMPTY_PASSWORD");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    json j = report(r);
+    EXPECT_EQ(find_check(j, "select")["details"]["exists"], 0);
+    EXPECT_EQ(find_check(j, "search")["details"]["count"], 0);
+    EXPECT_EQ(find_check(j, "fetch")["status"], "skip");
+}
+
+TEST_F(DovecotTest, SearchAllFetchesTheNewestMessage) {
+    ProcessResult r = run({"--format", "json", "--search", "ALL", "--fetch-bytes", "0"});
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    json j = report(r);
+    EXPECT_EQ(find_check(j, "search")["details"]["count"], 5);
+    EXPECT_EQ(find_check(j, "fetch")["details"]["message"], 5);
+    EXPECT_FALSE(find_check(j, "fetch")["details"].contains("text_bytes"));
+}
+
+TEST_F(DovecotTest, TraceShowsTheConversationButNoPassword) {
+    std::string trace = env("SANDBOX_DIR") + "/trace.txt";
+    ProcessResult r = run({"--trace", trace, "--auth", "login"});
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    std::ifstream in(trace);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("C: A002 STARTTLS"), std::string::npos) << text;
+    EXPECT_NE(text.find(" LOGIN \"alice\" ***"), std::string::npos) << text;
+    EXPECT_NE(text.find("S: C008 OK"), std::string::npos) << "our own LOGOUT, answered";
+    EXPECT_EQ(text.find(env("IMAP_PASSWORD")), std::string::npos);
+    EXPECT_EQ(text.find("Sandbox pw"), std::string::npos);
+}
+
+TEST_F(DovecotTest, BadOptionExitsThreeWithOneLine) {
+    ProcessResult r = testing::run_process({testing::imapcheck_binary(), "--host", "localhost", "--bogus"}, {});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_TRUE(r.out.empty());
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+}  // namespace
+}  // namespace imapcheck
