@@ -289,7 +289,12 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
     }
     if (rc == CURLE_USE_SSL_FAILED) {
         facts_.reached = Stage::Tls;
-        facts_.error = "server does not offer STARTTLS or refused it; no credentials were sent";
+        if (facts_.greeting.rfind("* PREAUTH", 0) == 0)
+            // Already authenticated in clear: STARTTLS is only allowed before that.
+            facts_.error = "server greeted PREAUTH on an unencrypted connection, so STARTTLS is "
+                           "impossible (RFC 3501 §6.2.1); use --tls implicit, or --tls none to accept it";
+        else
+            facts_.error = "server does not offer STARTTLS or refused it; no credentials were sent";
         return;
     }
     if (is_tls_error(rc) || (!tls_done && config_.tls != TlsMode::None &&
