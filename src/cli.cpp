@@ -25,7 +25,12 @@ struct UsageError : std::runtime_error {
 template <typename T>
 T number(const cxxopts::ParseResult& r, const char* name, T min, T max) {
     std::string text = r[name].as<std::string>();
+    // Plain decimal only: std::stod alone would also take "0x3e1", "1e3" or " 5".
+    bool decimal = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos &&
+                   std::count(text.begin(), text.end(), '.') <= 1 && text.front() != '.' &&
+                   text.back() != '.';
     try {
+        if (!decimal) throw std::invalid_argument(text);
         std::size_t used = 0;
         double v = std::stod(text, &used);
         if (used == text.size() && std::isfinite(v) && v >= static_cast<double>(min) &&
@@ -60,6 +65,44 @@ void check_text(const std::string& value, const char* name) {
     for (char c : value)
         if (c == '\r' || c == '\n' || c == '\0')
             throw UsageError("--" + std::string(name) + " must not contain line breaks");
+}
+
+std::optional<unsigned> port_number(const std::string& text) {
+    if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    unsigned port = static_cast<unsigned>(std::stoul(text));
+    return port >= 1 && port <= 65535 ? std::optional(port) : std::nullopt;
+}
+
+// --connect-to ADDR, ADDR:PORT, [V6], [V6]:PORT or a bare IPv6 address, as libcurl's
+// CONNECT_TO wants the target: "ADDR:PORT" with IPv6 in brackets.
+std::string connect_to_entry(const std::string& value, unsigned default_port) {
+    check_text(value, "connect-to");
+    std::string addr = value, port;
+    bool port_given = false;
+    if (!addr.empty() && addr.front() == '[') {
+        auto close = addr.find(']');
+        if (close == std::string::npos) throw UsageError("--connect-to has an unclosed '['");
+        if (close + 1 < addr.size()) {
+            if (addr[close + 1] != ':') throw UsageError("--connect-to must be ADDR[:PORT]");
+            port = addr.substr(close + 2);
+            port_given = true;
+        }
+        addr = addr.substr(0, close + 1);
+        if (addr.size() == 2) throw UsageError("--connect-to has an empty address");
+    } else if (std::count(addr.begin(), addr.end(), ':') == 1) {
+        port = addr.substr(addr.find(':') + 1);
+        addr = addr.substr(0, addr.find(':'));
+        port_given = true;
+    } else if (addr.find(':') != std::string::npos) {
+        addr = "[" + addr + "]";
+    }
+    if (addr.empty()) throw UsageError("--connect-to needs an address: ADDR[:PORT]");
+    if (addr.find_first_of(" /@") != std::string::npos)
+        throw UsageError("--connect-to '" + value + "' is not an address");
+    if (port_given && !port_number(port))
+        throw UsageError("--connect-to port must be 1-65535 (got '" + port + "')");
+    return addr + ":" + (port.empty() ? std::to_string(default_port) : port);
 }
 
 cxxopts::Options make_options() {
@@ -112,40 +155,17 @@ Config build_config(const cxxopts::ParseResult& r, const GetEnv& getenv) {
     if (c.host.empty() || c.host.find_first_of(" /\r\n@") != std::string::npos)
         throw UsageError("--host '" + c.host + "' is not a host name or address");
 
-    std::optional<std::uint16_t> port;
-    if (r.count("port")) port = number<std::uint16_t>(r, "port", 1, 65535);
+    std::optional<unsigned> port;
+    if (r.count("port")) port = number<unsigned>(r, "port", 1, 65535);
     if (r.count("tls"))
         c.tls = choice<TlsMode>(r, "tls", {{"implicit", TlsMode::Implicit},
                                            {"starttls", TlsMode::StartTls},
                                            {"none", TlsMode::None}});
     else
         c.tls = port == 993 ? TlsMode::Implicit : TlsMode::StartTls;
-    c.port = port.value_or(c.tls == TlsMode::Implicit ? 993 : 143);
+    c.port = static_cast<std::uint16_t>(port.value_or(c.tls == TlsMode::Implicit ? 993 : 143));
 
-    if (r.count("connect-to")) {
-        c.connect_to = r["connect-to"].as<std::string>();
-        check_text(c.connect_to, "connect-to");
-        // ADDR, ADDR:PORT, [V6], [V6]:PORT, or a bare IPv6 literal; libcurl wants HOST:PORT.
-        std::string addr = c.connect_to, p;
-        if (addr.front() == '[') {
-            auto close = addr.find(']');
-            if (close == std::string::npos) throw UsageError("--connect-to has an unclosed '['");
-            if (close + 1 < addr.size()) {
-                if (addr[close + 1] != ':') throw UsageError("--connect-to must be ADDR[:PORT]");
-                p = addr.substr(close + 2);
-            }
-            addr = addr.substr(0, close + 1);
-        } else if (std::count(addr.begin(), addr.end(), ':') == 1) {
-            p = addr.substr(addr.find(':') + 1);
-            addr = addr.substr(0, addr.find(':'));
-        } else if (addr.find(':') != std::string::npos) {
-            addr = "[" + addr + "]";
-        }
-        if (!p.empty() && (p.find_first_not_of("0123456789") != std::string::npos || std::stoul(p) == 0 ||
-                           std::stoul(p) > 65535))
-            throw UsageError("--connect-to port must be 1-65535 (got '" + p + "')");
-        c.connect_to = addr + ":" + (p.empty() ? std::to_string(c.port) : p);
-    }
+    if (r.count("connect-to")) c.connect_to = connect_to_entry(r["connect-to"].as<std::string>(), c.port);
     if (r.count("proxy")) c.proxy = r["proxy"].as<std::string>();
     if (r.count("4") && r.count("6")) throw UsageError("-4 and -6 exclude each other");
     c.ip_version = r.count("4") ? IpVersion::V4 : r.count("6") ? IpVersion::V6 : IpVersion::Any;
@@ -194,7 +214,8 @@ Config build_config(const cxxopts::ParseResult& r, const GetEnv& getenv) {
     c.format = choice<OutputFormat>(r, "format", {{"text", OutputFormat::Text}, {"json", OutputFormat::Json}});
     if (r.count("output")) c.output = r["output"].as<std::string>();
     if (r.count("trace")) c.trace = r["trace"].as<std::string>();
-    c.color = !r.count("no-color") && !getenv("NO_COLOR").has_value();
+    auto no_color = getenv("NO_COLOR");  // no-color.org: set and not empty
+    c.color = !r.count("no-color") && !(no_color && !no_color->empty());
 
     if (c.user.empty() && !r.count("netrc") && !r.count("netrc-file"))
         throw UsageError("--user is required (the account to log in as)");

@@ -73,7 +73,12 @@ std::string clean(std::string value) {
     std::size_t first = value.find_first_not_of(' ');
     std::size_t last = value.find_last_not_of(' ');
     value = first == std::string::npos ? "" : value.substr(first, last - first + 1);
-    if (value.size() > kMaxValue) value = value.substr(0, kMaxValue) + "...";
+    if (value.size() > kMaxValue) {
+        // Cut before a UTF-8 continuation byte would be split from its lead byte.
+        std::size_t cut = kMaxValue;
+        while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xc0) == 0x80) --cut;
+        value = value.substr(0, cut) + "...";
+    }
     return value;
 }
 

@@ -160,6 +160,7 @@ private:
     // --- SEARCH: *(SP nz-number) [SP "(MODSEQ" ...")"] ----------------------------------
     void search_numbers(Response& r) {
         while (consume(' ')) {
+            if (at_eol()) break;  // tolerate a trailing space, as for other data
             if (peek() == '(') {  // CONDSTORE's (MODSEQ n): keep it as data
                 r.data.push_back(value(0));
                 continue;

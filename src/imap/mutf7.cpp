@@ -147,6 +147,10 @@ Result<std::string> decode_mutf7(std::string_view in) {
                 return bad("broken UTF-16 surrogate pair in mailbox name");
             } else if (u >= 0x20 && u <= 0x7e) {
                 return bad("printable ASCII encoded inside a shift in mailbox name");
+            } else if (u < 0x20 || (u >= 0x7f && u < 0xa0)) {
+                // Allowed by the encoding, but a name that decodes to control characters
+                // could rewrite a terminal line: shown as sent instead.
+                return bad("mailbox name decodes to a control character");
             }
             append_utf8(out, u);
         }

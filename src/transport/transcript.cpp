@@ -32,7 +32,7 @@ std::string redact_client_line(std::string_view line) {
     if (verb == "LOGIN" && sp2 != std::string_view::npos) {
         // Keep the user name (first argument), mask the rest.
         std::size_t user_end = line.find(' ', sp2 + 1);
-        if (line[sp2 + 1] == '"') {
+        if (sp2 + 1 < line.size() && line[sp2 + 1] == '"') {
             for (std::size_t i = sp2 + 2; i < line.size(); ++i) {
                 if (line[i] == '\\') ++i;
                 else if (line[i] == '"') { user_end = i + 1; break; }

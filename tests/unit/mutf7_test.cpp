@@ -123,6 +123,12 @@ TEST(Mutf7, EncodeRejectsTruncatedAndStrayBytes) {
     EXPECT_FALSE(encode_mutf7("\xf4\x90\x80\x80").ok());  // above U+10FFFF
 }
 
+TEST(Mutf7, DecodeRefusesNamesThatDecodeToControlCharacters) {
+    // "&AA0ACg-" is CR LF in UTF-16: valid encoding, but it could rewrite a terminal line.
+    EXPECT_FALSE(decode_mutf7("&AA0ACg-").ok());
+    EXPECT_FALSE(decode_mutf7("a&AJs-b").ok());  // U+009B, the C1 control sequence introducer
+}
+
 TEST(Mutf7, EncodeAcceptsTheLargestCodePoint) {
     auto encoded = encode_mutf7("\xf4\x8f\xbf\xbf");  // U+10FFFF
     ASSERT_TRUE(encoded.ok()) << encoded.error().message;

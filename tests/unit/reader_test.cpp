@@ -383,6 +383,11 @@ TEST(ReaderGrammar, SearchNumberAboveUint32IsAnError) {
     EXPECT_NE(r.error().message.find("4294967296"), std::string::npos) << r.error().message;
 }
 
+TEST(ReaderGrammar, SearchWithATrailingSpaceIsTolerated) {
+    Response r = must_parse("* SEARCH 1 2 ");
+    EXPECT_EQ(r.numbers, (std::vector<std::uint32_t>{1, 2}));
+}
+
 TEST(ReaderGrammar, SearchWithANonNumberIsAnError) {
     EXPECT_FALSE(parse_response_line("* SEARCH 1 two 3").ok());
 }
