@@ -28,7 +28,8 @@ CheckResult run_connect(RunContext& ctx) {
     if (f.reached == Stage::Done) {
         auto greeting = imap::parse_response_line(f.greeting);
         ctx.preauth = greeting && greeting->name == "PREAUTH";
-        ctx.session = std::make_unique<Session>(std::move(connection), ctx.transcript);
+        ctx.session =
+            std::make_unique<Session>(std::move(connection), ctx.transcript, ctx.config.command_timeout);
         const auto& caps = f.caps_post_tls.empty() ? f.caps_pre_tls : f.caps_post_tls;
         ctx.session->set_capabilities(caps);
         std::string shown = f.greeting;

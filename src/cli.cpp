@@ -120,6 +120,7 @@ cxxopts::Options make_options() {
         ("min-tls", "", cxxopts::value<std::string>())
         ("timeout", "", cxxopts::value<std::string>()->default_value("30"))
         ("connect-timeout", "", cxxopts::value<std::string>()->default_value("10"))
+        ("command-timeout", "", cxxopts::value<std::string>()->default_value("15"))
         ("u,user", "", cxxopts::value<std::string>())
         ("password-env", "", cxxopts::value<std::string>()->default_value("IMAPCHECK_PASSWORD"))
         ("password-file", "", cxxopts::value<std::string>())
@@ -178,6 +179,7 @@ Config build_config(const cxxopts::ParseResult& r, const GetEnv& getenv) {
     }
     c.timeout = seconds_option(r, "timeout");
     c.connect_timeout = seconds_option(r, "connect-timeout");
+    c.command_timeout = seconds_option(r, "command-timeout");
 
     if (r.count("user")) c.user = r["user"].as<std::string>();
     check_text(c.user, "user");
@@ -283,6 +285,7 @@ Connection:
       --min-tls 1.2|1.3    lowest TLS version accepted
       --timeout SECONDS    bound for the whole run (default 30)
       --connect-timeout SECONDS  bound for TCP, TLS and greeting (default 10)
+      --command-timeout SECONDS  bound for each IMAP command's answer (default 15)
 Auth:
   -u, --user USER          account to log in as
       --password-env VAR   read the password from VAR (default IMAPCHECK_PASSWORD)

@@ -19,9 +19,16 @@ std::string upper(std::string s) {
     return s;
 }
 
-Error with_context(Error e, const std::string& verb, const std::string& waiting_for) {
-    if (e.kind == Error::Kind::Timeout)
-        e.message = "no answer to " + verb + " in time (waiting for " + waiting_for + ")";
+// A timeout names the command, the bound that ran out and what was still awaited.
+Error with_context(Error e, const std::string& verb, bool run_bound_first, std::chrono::milliseconds command_timeout) {
+    if (e.kind != Error::Kind::Timeout) return e;
+    char bound[96];
+    if (run_bound_first)
+        std::snprintf(bound, sizeof bound, "the run's --timeout ran out during %s", verb.c_str());
+    else
+        std::snprintf(bound, sizeof bound, "no answer to %s within %g s (--command-timeout)", verb.c_str(),
+                      static_cast<double>(command_timeout.count()) / 1000.0);
+    e.message = std::string(bound) + "; waiting for " + e.message;
     return e;
 }
 
@@ -46,8 +53,11 @@ std::vector<std::string> capabilities_in(const imap::Response& r) {
 }
 
 Session::Session(std::unique_ptr<Connection> connection, Transcript& transcript,
-                 imap::ReaderLimits limits)
-    : connection_(std::move(connection)), transcript_(transcript), reader_(limits) {
+                 std::chrono::milliseconds command_timeout, imap::ReaderLimits limits)
+    : connection_(std::move(connection)),
+      transcript_(transcript),
+      command_timeout_(command_timeout),
+      reader_(limits) {
     reader_.keep_transcript(transcript_.enabled());
 }
 
@@ -98,7 +108,7 @@ Result<imap::Response> Session::read_response(const Deadline& deadline) {
             Error e = got.error();
             if (e.kind == Error::Kind::Timeout) {
                 broken_ = true;  // a late answer would arrive out of step
-                e.message = "timed out waiting for " + reader_.progress();
+                e.message = reader_.progress();
             } else if (e.kind == Error::Kind::Closed && bye_) {
                 e.message = "server closed the connection: * BYE " + bye_->status_text();
             }
@@ -109,9 +119,11 @@ Result<imap::Response> Session::read_response(const Deadline& deadline) {
     }
 }
 
-Result<Reply> Session::run(const imap::Command& command, const Deadline& deadline,
+Result<Reply> Session::run(const imap::Command& command, const Deadline& run_deadline,
                            const ContinuationHandler& on_continuation) {
     if (!open()) return make_error(Error::Kind::Closed, "connection is closed");
+    const Deadline deadline = Deadline::after(command_timeout_).earlier(run_deadline);
+    const bool run_bound_first = deadline.at() == run_deadline.at();
     // "C" tags keep ours apart from libcurl's "A" tags of the connect phase in a transcript.
     char tag_buf[16];
     std::snprintf(tag_buf, sizeof tag_buf, "C%03u", next_tag_++);
@@ -136,7 +148,7 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& deadlin
         // instead means the server refused the command.
         while (!literal_plus) {
             auto r = read_response(deadline);
-            if (!r) return with_context(r.error(), verb, "the go-ahead for a literal");
+            if (!r) return with_context(r.error(), verb, run_bound_first, command_timeout_);
             if (r->kind == imap::Response::Kind::Continuation) break;
             if (r->kind == imap::Response::Kind::Tagged && r->tag == tag) {
                 reply.tagged = std::move(r.value());
@@ -151,7 +163,7 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& deadlin
 
     while (true) {
         auto r = read_response(deadline);
-        if (!r) return with_context(r.error(), verb, "the " + tag + " response");
+        if (!r) return with_context(r.error(), verb, run_bound_first, command_timeout_);
         if (r->kind == imap::Response::Kind::Continuation) {
             std::optional<std::string> answer;
             if (on_continuation) answer = on_continuation(r.value());

@@ -30,6 +30,7 @@ struct Config {
     std::string min_tls;  // "", "1.2" or "1.3"
     std::chrono::milliseconds timeout{30000};
     std::chrono::milliseconds connect_timeout{10000};
+    std::chrono::milliseconds command_timeout{15000};
 
     // Auth
     std::string user;

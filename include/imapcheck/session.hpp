@@ -32,14 +32,15 @@ public:
     // base64), or nullopt to cancel with "*".
     using ContinuationHandler = std::function<std::optional<std::string>(const imap::Response&)>;
 
+    // Each command gets `command_timeout`, and never more than the deadline run() is given.
     Session(std::unique_ptr<Connection> connection, Transcript& transcript,
-            imap::ReaderLimits limits = {});
+            std::chrono::milliseconds command_timeout, imap::ReaderLimits limits = {});
 
     Connection& connection() { return *connection_; }
     bool open() const { return connection_->open() && !broken_; }
 
     // Runs one command to its tagged response. Errors: timeout, closed, unparsable stream.
-    Result<Reply> run(const imap::Command& command, const Deadline& deadline,
+    Result<Reply> run(const imap::Command& command, const Deadline& run_deadline,
                       const ContinuationHandler& on_continuation = {});
 
     // Capabilities as last announced (upper-cased), from CAPABILITY responses or codes.
@@ -60,6 +61,7 @@ private:
 
     std::unique_ptr<Connection> connection_;
     Transcript& transcript_;
+    std::chrono::milliseconds command_timeout_;
     imap::ResponseReader reader_;
     unsigned next_tag_ = 1;
     bool broken_ = false;

@@ -95,7 +95,8 @@ TEST_F(RunnerTest, WarningGivesExitOneAndFailureOutranksIt) {
 
 TEST_F(RunnerTest, ChecksNeedingTheSessionAreSkippedWhenTheConnectionIsGone) {
     Check connect{"connect", {}, false, [this](RunContext& ctx) {
-                      ctx.session = std::make_unique<Session>(std::make_unique<ClosedConnection>(), transcript);
+                      ctx.session = std::make_unique<Session>(std::make_unique<ClosedConnection>(), transcript,
+                                                              std::chrono::seconds(1));
                       return pass("connected");
                   }};
     bool ran = false;
