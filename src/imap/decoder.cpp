@@ -107,12 +107,16 @@ private:
         std::size_t start = pos_;
         while (!at_end()) {
             char c = s_[pos_];
-            if (c == '[') {
-                std::size_t close = s_.find(']', pos_);
-                std::size_t eol = s_.find_first_of("\r\n", pos_);
-                if (close == std::string::npos || (eol != std::string::npos && close > eol)) break;
-                pos_ = close + 1;
-                continue;
+            if (c == '[' && pos_ >= no_bracket_close_until_) {
+                // Jump to the matching ']' on this line. When there is none, remember that,
+                // so a line of many '[' is scanned once, not once per '['.
+                std::size_t k = pos_ + 1;
+                while (k < s_.size() && s_[k] != ']' && s_[k] != '\r' && s_[k] != '\n') ++k;
+                if (k < s_.size() && s_[k] == ']') {
+                    pos_ = k + 1;
+                    continue;
+                }
+                no_bracket_close_until_ = k;
             }
             if (c == ' ' || c == '(' || c == ')' || c == '"' || c == '\r' || c == '\n' ||
                 static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
@@ -293,6 +297,7 @@ private:
     const ReaderLimits& limits_;
     std::size_t pos_ = 0;
     std::size_t next_literal_ = 0;
+    std::size_t no_bracket_close_until_ = 0;  // no ']' before this position on its line
     bool failed_ = false;
     std::string message_;
 };

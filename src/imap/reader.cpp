@@ -3,6 +3,7 @@
 // bytes of literal and the line that continues it. N is never trusted for allocation.
 #include "imapcheck/imap/reader.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "decoder.hpp"
@@ -68,6 +69,7 @@ void ResponseReader::compact() {
     // Erase consumed bytes only now and then, so a long stream is not quadratic.
     if (read_pos_ > 65536 && read_pos_ * 2 > buffer_.size()) {
         buffer_.erase(0, read_pos_);
+        scan_from_ = scan_from_ > read_pos_ ? scan_from_ - read_pos_ : 0;
         read_pos_ = 0;
     }
 }
@@ -90,8 +92,11 @@ std::optional<Result<Response>> ResponseReader::next() {
             in_literal_ = false;
         }
 
-        std::size_t eol = buffer_.find('\n', read_pos_);
+        // Resume the search where the last one stopped: a line dripped in byte by byte is
+        // then scanned once, not once per byte.
+        std::size_t eol = buffer_.find('\n', std::max(read_pos_, scan_from_));
         if (eol == std::string::npos) {
+            scan_from_ = buffer_.size();
             if (pending() + current_.text.size() > limits_.max_line)
                 return fail("server line longer than " + std::to_string(limits_.max_line) +
                             " bytes");

@@ -62,6 +62,7 @@ private:
     ReaderLimits limits_;
     std::string buffer_;
     std::size_t read_pos_ = 0;
+    std::size_t scan_from_ = 0;  // no '\n' in buffer_ before this offset
     Raw current_;
     std::uint64_t literal_left_ = 0;
     bool in_literal_ = false;
