@@ -42,7 +42,13 @@ CheckResult run_tls(RunContext& ctx) {
         days_left = static_cast<long long>(std::floor(seconds / 86400.0));
     }
     Json details = tls_details(config, f.tls, days_left);
-    if (f.reached == ConnectFacts::Stage::Tls) return fail(f.error, details);
+    if (f.reached == ConnectFacts::Stage::Tls) {
+        std::string summary = f.error;
+        if (f.tls.certificate)  // what the server presented, so the cause can be checked
+            summary += "; the server presented " + f.tls.certificate->subject + ", issued by " +
+                       f.tls.certificate->issuer + ", valid until " + f.tls.certificate->not_after;
+        return fail(summary, details);
+    }
     if (!f.tls.active) return fail("TLS was not established", details);
 
     std::string summary = f.tls.version + " " + f.tls.cipher;

@@ -19,6 +19,9 @@ namespace {
 
 using transport::read_tls_facts;
 
+// Where our SSL_CTX callback finds its CurlConnection again (OpenSSL ex data).
+int g_ssl_ctx_index = -1;
+
 std::string url_host(const std::string& host) {
     return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
@@ -83,6 +86,8 @@ public:
     }
 
 private:
+    static CURLcode ssl_ctx_callback(CURL* handle, void* ssl_ctx, void* self);
+    static int verify_callback(int preverify_ok, X509_STORE_CTX* store);
     static int debug_callback(CURL* handle, curl_infotype type, char* data, size_t size,
                               void* self);
     void on_server_line(CURL* handle, std::string_view line);
@@ -105,7 +110,30 @@ private:
     double t_tcp_ = -1, t_greeting_ = -1, t_starttls_ = -1, t_tls_ = -1;
     bool tls_captured_ = false;
     bool tcp_connected_ = false;
+    // From the certificate check itself: the leaf, and the first error, even when the
+    // handshake then fails (libcurl's CERTINFO is empty then).
+    std::optional<CertificateFacts> leaf_;
+    long first_verify_error_ = 0;
 };
+
+CURLcode CurlConnection::ssl_ctx_callback(CURL*, void* ssl_ctx, void* self) {
+    auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+    if (g_ssl_ctx_index < 0 || SSL_CTX_set_ex_data(ctx, g_ssl_ctx_index, self) != 1) return CURLE_OK;
+    // Keep libcurl's verify mode; only watch what verification sees.
+    SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), &CurlConnection::verify_callback);
+    return CURLE_OK;
+}
+
+int CurlConnection::verify_callback(int preverify_ok, X509_STORE_CTX* store) {
+    auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    auto* self = ssl ? static_cast<CurlConnection*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), g_ssl_ctx_index))
+                     : nullptr;
+    if (!self) return preverify_ok;
+    if (!preverify_ok && self->first_verify_error_ == 0) self->first_verify_error_ = X509_STORE_CTX_get_error(store);
+    if (X509_STORE_CTX_get_error_depth(store) == 0 && !self->leaf_)
+        if (X509* cert = X509_STORE_CTX_get_current_cert(store)) self->leaf_ = transport::certificate_facts(cert);
+    return preverify_ok;
+}
 
 int CurlConnection::debug_callback(CURL* handle, curl_infotype type, char* data, size_t size,
                                    void* self_ptr) {
@@ -213,6 +241,10 @@ void CurlConnection::perform(const Deadline& run_deadline) {
     }
     if (!config_.proxy.empty()) curl_easy_setopt(curl_, CURLOPT_PROXY, config_.proxy.c_str());
     if (!config_.cacert.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, config_.cacert.c_str());
+    if (config_.tls != TlsMode::None) {
+        curl_easy_setopt(curl_, CURLOPT_SSL_CTX_FUNCTION, &CurlConnection::ssl_ctx_callback);
+        curl_easy_setopt(curl_, CURLOPT_SSL_CTX_DATA, this);
+    }
     if (config_.insecure) {
         curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -300,8 +332,9 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
     if (is_tls_error(rc) || (!tls_done && config_.tls != TlsMode::None &&
                              (implicit || t_starttls_ >= 0))) {
         facts_.reached = Stage::Tls;
-        long verify = 0;
-        curl_easy_getinfo(curl_, CURLINFO_SSL_VERIFYRESULT, &verify);
+        long verify = first_verify_error_;
+        if (verify == 0) curl_easy_getinfo(curl_, CURLINFO_SSL_VERIFYRESULT, &verify);
+        if (!facts_.tls.certificate) facts_.tls.certificate = leaf_;
         // libcurl checks the host name itself, after OpenSSL's chain check; its words are
         // the only trace of that failure.
         const bool name_mismatch = curl_words.find("subject name") != std::string::npos ||
@@ -399,6 +432,9 @@ std::unique_ptr<Connection> connect(const Config& config, const Deadline& run_de
     return connection;
 }
 
-void global_transport_init() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+void global_transport_init() {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    g_ssl_ctx_index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+}
 
 }  // namespace imapcheck

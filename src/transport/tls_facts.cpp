@@ -66,19 +66,22 @@ void read_tls_facts(SSL* ssl, TlsFacts& facts) {
     facts.version = SSL_get_version(ssl);
     if (const char* cipher = SSL_get_cipher_name(ssl)) facts.cipher = cipher;
     std::unique_ptr<X509, X509Deleter> cert(SSL_get1_peer_certificate(ssl));
-    if (!cert) return;
+    if (cert) facts.certificate = certificate_facts(cert.get());
+}
+
+CertificateFacts certificate_facts(X509* cert) {
     CertificateFacts c;
-    c.subject = name_to_string(X509_get_subject_name(cert.get()));
-    c.issuer = name_to_string(X509_get_issuer_name(cert.get()));
-    c.sans = subject_alt_names(cert.get());
+    c.subject = name_to_string(X509_get_subject_name(cert));
+    c.issuer = name_to_string(X509_get_issuer_name(cert));
+    c.sans = subject_alt_names(cert);
     struct tm tm {};
-    if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) == 1) {
+    if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) == 1) {
         char buf[32];
         std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
         c.not_after = buf;
         c.not_after_epoch = static_cast<long long>(timegm(&tm));
     }
-    facts.certificate = std::move(c);
+    return c;
 }
 
 std::string x509_error_words(long code) {

@@ -5,12 +5,15 @@
 #include "imapcheck/connection.hpp"
 
 typedef struct ssl_st SSL;
+typedef struct x509_st X509;
 
 namespace imapcheck::transport {
 
 // Fills version, cipher and the certificate; leaves `verified` to the caller, who knows
 // whether libcurl was asked to verify.
 void read_tls_facts(SSL* ssl, TlsFacts& facts);
+// Subject, issuer, SANs and expiry of one certificate.
+CertificateFacts certificate_facts(X509* cert);
 // The X.509 verification result of the handshake, in words, or "" when it verified.
 std::string verify_problem(SSL* ssl, const std::string& host);
 // Words for an X509_V_ERR_* code, e.g. "certificate has expired".

@@ -137,6 +137,20 @@ TEST_F(ComponentTest, ServerCertificateFromAnotherCaFailsTls) {
         << find_check(j, "tls")["summary"];
 }
 
+TEST_F(ComponentTest, SelfSignedCertificateFailsTlsAsSelfSigned) {
+    ServerOptions o = options(TlsMode::Implicit);
+    o.cert_file = pki_->self_signed_cert;
+    o.key_file = pki_->self_signed_key;
+    FakeImapServer server(o);
+    ProcessResult r = run(server, {"--tls", "implicit"});
+    json j = report(r);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(find_check(j, "tls")["summary"].get<std::string>().find("self-signed"), std::string::npos)
+        << find_check(j, "tls")["summary"];
+    ASSERT_TRUE(server.wait_for_connections_done(1));
+    EXPECT_EQ(server.received().find("alice"), std::string::npos);
+}
+
 TEST_F(ComponentTest, FetchLiteralThatLooksLikeProtocolIsReadByteExact) {
     ServerOptions o = options(TlsMode::StartTls);
     o.mailboxes = fake::default_mailboxes();

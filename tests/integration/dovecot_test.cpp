@@ -244,6 +244,33 @@ TEST_F(DovecotTest, ConnectToKeepsTheNameForVerification) {
         << summary(j, "tls");
 }
 
+// The sandbox serves broken certificates to clients asking (SNI) for these names.
+ProcessResult run_with_sni(const std::map<std::string, std::string>& env, const std::string& name) {
+    return testing::run_process({testing::imapcheck_binary(), "--host", name, "--connect-to",
+                                 "127.0.0.1:" + env.at("IMAPS_PORT"), "--port", "993", "--user", env.at("IMAP_USER"),
+                                 "--cacert", env.at("CA_FILE"), "--format", "json"},
+                                {{"IMAPCHECK_PASSWORD", env.at("IMAP_PASSWORD")}});
+}
+
+TEST_F(DovecotTest, ExpiredCertificateFailsTlsAndSaysSo) {
+    ProcessResult r = run_with_sni(*env_, "expired.localhost");
+    EXPECT_EQ(r.exit_code, 2);
+    json j = report(r);
+    EXPECT_EQ(find_check(j, "tls")["status"], "fail");
+    EXPECT_NE(summary(j, "tls").find("certificate has expired"), std::string::npos) << summary(j, "tls");
+    EXPECT_LT(find_check(j, "tls")["details"]["days_left"].get<int>(), 0);
+    EXPECT_EQ(summary(j, "login"), "tls failed");
+}
+
+TEST_F(DovecotTest, CertificateForAnotherNameFailsTlsAndSaysSo) {
+    ProcessResult r = run_with_sni(*env_, "wrong-name.localhost");
+    EXPECT_EQ(r.exit_code, 2);
+    json j = report(r);
+    EXPECT_NE(summary(j, "tls").find("does not match the host name 'wrong-name.localhost'"), std::string::npos)
+        << summary(j, "tls");
+    EXPECT_EQ(find_check(j, "tls")["details"]["subject"], "CN=wrong.example");
+}
+
 TEST_F(DovecotTest, InsecureIsAWarningThatStillReportsTheFacts) {
     std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "localhost", "--port", env("IMAPS_PORT"),
                                      "--tls", "implicit", "--user", env("IMAP_USER"), "--insecure",
