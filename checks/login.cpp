@@ -133,8 +133,8 @@ CheckResult run_login(RunContext& ctx) {
 
     // Capabilities change after login (RFC 3501 §6.2.3); most servers say so in the reply.
     // Only when they did not do we ask, so no round trip is spent on what is already known.
-    bool told = !capabilities_in(reply->tagged).empty();
-    for (const auto& u : reply->untagged) told = told || !capabilities_in(u).empty();
+    bool told = !imap::capability_list(reply->tagged).empty();
+    for (const auto& u : reply->untagged) told = told || !imap::capability_list(u).empty();
     if (!told) {
         auto caps = session.run(imap::Command("CAPABILITY"), ctx.deadline);
         if (!caps || !caps->ok()) return fail_reply("CAPABILITY after login", caps, details);

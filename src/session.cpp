@@ -34,24 +34,6 @@ Error with_context(Error e, const std::string& verb, bool run_bound_first, std::
 
 }  // namespace
 
-std::vector<std::string> capabilities_in(const imap::Response& r) {
-    std::vector<std::string> caps;
-    if (r.kind == imap::Response::Kind::Untagged && r.name == "CAPABILITY") {
-        for (const auto& v : r.data)
-            if (v.is_string_like()) caps.push_back(upper(v.text));
-    } else if (r.code == "CAPABILITY") {
-        std::size_t i = 0;
-        const std::string& s = r.code_args;
-        while (i < s.size()) {
-            std::size_t sp = s.find(' ', i);
-            if (sp == std::string::npos) sp = s.size();
-            if (sp > i) caps.push_back(upper(s.substr(i, sp - i)));
-            i = sp + 1;
-        }
-    }
-    return caps;
-}
-
 Session::Session(std::unique_ptr<Connection> connection, Transcript& transcript,
                  std::chrono::milliseconds command_timeout, imap::ReaderLimits limits)
     : connection_(std::move(connection)),
@@ -73,8 +55,7 @@ void Session::set_capabilities(std::vector<std::string> caps) {
 void Session::close() { connection_->close(); }
 
 void Session::observe(const imap::Response& r) {
-    auto caps = capabilities_in(r);
-    if (!caps.empty()) capabilities_ = std::move(caps);
+    if (auto caps = imap::capability_list(r); !caps.empty()) set_capabilities(std::move(caps));
     if (r.code == "ALERT" &&
         std::find(alerts_.begin(), alerts_.end(), r.text) == alerts_.end())
         alerts_.push_back(r.text);

@@ -71,7 +71,4 @@ private:
     std::optional<std::uint64_t> exists_;
 };
 
-// Capability atoms from a CAPABILITY response or a [CAPABILITY ...] code, else empty.
-std::vector<std::string> capabilities_in(const imap::Response& response);
-
 }  // namespace imapcheck

@@ -34,4 +34,20 @@ std::string Response::status_text() const {
     return out + text;
 }
 
+std::vector<std::string> capability_list(const Response& r) {
+    std::vector<std::string> caps;
+    if (r.kind == Response::Kind::Untagged && r.name == "CAPABILITY") {
+        for (const auto& v : r.data)
+            if (v.is_string_like()) caps.push_back(v.text);
+    } else if (r.code == "CAPABILITY") {
+        for (std::size_t i = 0; i < r.code_args.size();) {
+            std::size_t sp = r.code_args.find(' ', i);
+            if (sp == std::string::npos) sp = r.code_args.size();
+            if (sp > i) caps.push_back(r.code_args.substr(i, sp - i));
+            i = sp + 1;
+        }
+    }
+    return caps;
+}
+
 }  // namespace imapcheck::imap

@@ -45,24 +45,6 @@ bool is_tls_error(CURLcode rc) {
     }
 }
 
-std::vector<std::string> capability_atoms(const imap::Response& r) {
-    std::vector<std::string> caps;
-    if (r.name == "CAPABILITY") {
-        for (const auto& v : r.data)
-            if (v.is_string_like()) caps.push_back(v.text);
-    } else if (r.code == "CAPABILITY") {
-        std::size_t i = 0;
-        const std::string& s = r.code_args;
-        while (i < s.size()) {
-            std::size_t sp = s.find(' ', i);
-            if (sp == std::string::npos) sp = s.size();
-            if (sp > i) caps.push_back(s.substr(i, sp - i));
-            i = sp + 1;
-        }
-    }
-    return caps;
-}
-
 class CurlConnection final : public Connection {
 public:
     CurlConnection(const Config& config, Transcript& transcript)
@@ -178,7 +160,7 @@ void CurlConnection::on_server_line(CURL* handle, std::string_view line) {
         t_greeting_ = elapsed_ms(start_);
     }
     if (!parsed) return;
-    auto caps = capability_atoms(parsed.value());
+    auto caps = imap::capability_list(parsed.value());
     if (caps.empty()) return;
     (facts_.tls.active ? facts_.caps_post_tls : facts_.caps_pre_tls) = std::move(caps);
 }

@@ -48,4 +48,8 @@ struct Response {
     std::string status_text() const;
 };
 
+// Capability atoms, as the server spelled them, from a CAPABILITY response or a
+// [CAPABILITY ...] response code (RFC 3501 §7.2.1, §7.1); empty for anything else.
+std::vector<std::string> capability_list(const Response& response);
+
 }  // namespace imapcheck::imap
