@@ -59,8 +59,10 @@ std::string printable(std::string_view text) {
 
 std::string render_text(const Report& report, bool color) {
     const char* reset = color ? "\033[0m" : "";
+    const std::string& host = report.target.host;
+    std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;  // IPv6
     std::string out = std::string("imapcheck ") + kVersion + "  " + printable(report.target.user) + "@" +
-                      printable(report.target.host) + ":" + std::to_string(report.target.port) + " (" +
+                      printable(shown_host) + ":" + std::to_string(report.target.port) + " (" +
                       tls_words(report.target.tls) + ")\n";
     std::size_t warns = 0, fails = 0, skips = 0;
     char buf[64];

@@ -271,6 +271,29 @@ TEST_F(DovecotTest, CertificateForAnotherNameFailsTlsAndSaysSo) {
     EXPECT_EQ(find_check(j, "tls")["details"]["subject"], "CN=wrong.example");
 }
 
+TEST_F(DovecotTest, Ipv6OnlyAndIpv6ConnectToAndIpv6LiteralHost) {
+    if (env("IMAP_HOST6").empty()) GTEST_SKIP() << "this machine's loopback has no ::1";
+    ProcessResult v6 = run({"--format", "json", "-6"});
+    EXPECT_EQ(v6.exit_code, 0) << v6.out;
+    EXPECT_EQ(find_check(report(v6), "connect")["details"]["address"], "::1");
+    ProcessResult via = run({"--format", "json", "--connect-to", "[::1]:" + env("IMAP_PORT")});
+    EXPECT_EQ(via.exit_code, 0) << via.out;
+    EXPECT_EQ(find_check(report(via), "connect")["details"]["address"], "::1");
+    ProcessResult literal = testing::run_process(
+        {testing::imapcheck_binary(), "--host", "::1", "--port", env("IMAP_PORT"), "--user", env("IMAP_USER"),
+         "--insecure", "--no-color"},
+        {{"IMAPCHECK_PASSWORD", env("IMAP_PASSWORD")}});
+    EXPECT_EQ(literal.exit_code, 1) << literal.out;  // the certificate names localhost, not ::1
+    EXPECT_NE(literal.out.find("alice@[::1]:" + env("IMAP_PORT")), std::string::npos) << literal.out;
+    EXPECT_NE(literal.out.find("PASS  fetch"), std::string::npos) << literal.out;
+}
+
+TEST_F(DovecotTest, Ipv4OnlyConnectsOverIpv4) {
+    ProcessResult r = run({"--format", "json", "-4"});
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(find_check(report(r), "connect")["details"]["address"], "127.0.0.1");
+}
+
 TEST_F(DovecotTest, InsecureIsAWarningThatStillReportsTheFacts) {
     std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "localhost", "--port", env("IMAPS_PORT"),
                                      "--tls", "implicit", "--user", env("IMAP_USER"), "--insecure",
