@@ -12,7 +12,9 @@ CheckResult run_select(RunContext& ctx) {
     if (!reply || !reply->ok()) return fail_reply("EXAMINE " + ctx.config.mailbox, reply, details);
 
     std::optional<std::uint64_t> exists = ctx.session->exists(), uidvalidity;
+    bool told_exists = false;
     for (const auto& r : reply->untagged) {
+        told_exists = told_exists || r.name == "EXISTS";
         if (r.name == "OK" && r.code == "UIDVALIDITY") {
             try {
                 uidvalidity = std::stoull(r.code_args);
@@ -20,6 +22,9 @@ CheckResult run_select(RunContext& ctx) {
             }
         }
     }
+    // Only an EXISTS in this reply describes this mailbox: one sent earlier, unsolicited and
+    // before anything was selected, must not pass for its size (nor make `fetch` ask for it).
+    if (!told_exists) exists.reset();
     const bool read_only = reply->tagged.code == "READ-ONLY";
     details["read_only"] = read_only;
     if (exists) details["exists"] = *exists;
