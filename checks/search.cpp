@@ -23,6 +23,11 @@ CheckResult run_search(RunContext& ctx) {
         answered = true;
         count += r.numbers.size();
         for (std::uint32_t n : r.numbers) {
+            // Message numbers start at 1: a 0 is a server bug, and `fetch` must not ask for it.
+            if (n == 0) {
+                ctx.newest_hit.reset();
+                return fail("SEARCH answered with message number 0, which cannot exist", details);
+            }
             if (matches.size() < kKept) matches.push_back(n);
             ctx.newest_hit = std::max(ctx.newest_hit.value_or(0), n);
         }
