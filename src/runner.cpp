@@ -66,6 +66,7 @@ Report run_sequence(const Config& config, Transcript& transcript, Clock::time_po
 
     // Checks that failed, or were skipped because of a failure, with the root cause.
     std::vector<std::pair<std::string, std::string>> broken;
+    std::string abandoned_in;  // the check during which the session stopped being usable
     for (const Check& check : checks) {
         auto check_start = Clock::now();
         ctx.duration_override.reset();
@@ -75,6 +76,10 @@ Report run_sequence(const Config& config, Transcript& transcript, Clock::time_po
             result = skip(cause);
         } else if (check.needs_session && (!ctx.session || !ctx.session->open())) {
             cause = "connection lost";
+            // Still connected, but a timeout or an unreadable answer left the stream out of
+            // step, so imapcheck stopped using it: "lost" would blame the network or the server.
+            if (ctx.session && ctx.session->connection().open() && !abandoned_in.empty())
+                cause = "connection abandoned after " + abandoned_in + " failed mid-answer";
             if (ctx.session && ctx.session->bye())
                 cause += " (server said BYE " + ctx.session->bye()->status_text() + ")";
             result = skip(cause);
@@ -82,7 +87,9 @@ Report run_sequence(const Config& config, Transcript& transcript, Clock::time_po
             cause = "--timeout of " + seconds(config.timeout) + " used up before this step";
             result = skip(cause);
         } else {
+            const bool was_usable = ctx.session && ctx.session->open();
             result = check.run(ctx);
+            if (was_usable && !ctx.session->open()) abandoned_in = std::string(check.id);
             if (result.status == CheckStatus::Fail) cause = std::string(check.id) + " failed";
         }
         result.id = std::string(check.id);
