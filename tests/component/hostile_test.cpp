@@ -1,0 +1,605 @@
+// Hostile-server component tests: the real imapcheck binary against servers that never greet,
+// greet late or in another protocol, hang up mid-response, stall, drip, flood, refuse every
+// command, or hide protocol-looking text in data. Every run has short deadlines; every test
+// checks the broken step, the exit code, a valid JSON report, the wall time and read-only-ness.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "component_fixture.hpp"
+
+namespace imapcheck {
+namespace {
+
+using namespace std::chrono_literals;
+using fake::Command;
+using fake::Session;
+using SteadyClock = std::chrono::steady_clock;
+
+// The deadlines every run gets (seconds): whole run, TCP+TLS+greeting, each command.
+constexpr double kRunTimeout = 3, kConnectTimeout = 1, kCommandTimeout = 1;
+
+// A one-connection loopback listener for what FakeImapServer cannot do (no greeting, a late
+// one, raw bytes): it plays `script` (wait, then write), then reads until the client hangs up.
+// Every wait is a short poll, so the destructor's join is prompt.
+class RawServer {
+  public:
+    struct Step {
+        std::chrono::milliseconds after;
+        std::string bytes;
+    };
+
+    explicit RawServer(std::vector<Step> script) : script_(std::move(script)) {
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+            ::listen(listen_fd_, 4) != 0 ||
+            ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+            if (listen_fd_ >= 0) ::close(listen_fd_);
+            throw std::runtime_error("RawServer: cannot listen on 127.0.0.1");
+        }
+        port_ = ntohs(addr.sin_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~RawServer() {
+        stop_ = true;
+        thread_.join();
+        ::close(listen_fd_);
+    }
+    RawServer(const RawServer&) = delete;
+    RawServer& operator=(const RawServer&) = delete;
+
+    uint16_t port() const { return port_; }
+    std::string received() const {
+        std::lock_guard lock(mutex_);
+        return received_;
+    }
+
+  private:
+    void serve() {
+        int client = -1;
+        for (auto give_up = SteadyClock::now() + 10s; client < 0 && !stop_;) {
+            if (SteadyClock::now() > give_up) return;
+            pollfd p{listen_fd_, POLLIN, 0};
+            if (::poll(&p, 1, 20) > 0)
+                client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        }
+        if (client < 0) return;
+        bool open = true;
+        for (const Step& step : script_) {
+            open = open && drain(client, step.after);
+            if (open)
+                open = ::send(client, step.bytes.data(), step.bytes.size(), MSG_NOSIGNAL) >= 0;
+        }
+        if (open) drain(client, 10s);
+        ::close(client);
+    }
+    // Records what the client sends for `ms`; false once it hung up or the test is over.
+    bool drain(int client, std::chrono::milliseconds ms) {
+        for (auto until = SteadyClock::now() + ms; !stop_ && SteadyClock::now() < until;) {
+            pollfd p{client, POLLIN, 0};
+            if (::poll(&p, 1, 20) <= 0) continue;
+            char buf[4096];
+            ssize_t got = ::recv(client, buf, sizeof buf, 0);
+            if (got <= 0) return false;
+            std::lock_guard lock(mutex_);
+            received_.append(buf, static_cast<std::size_t>(got));
+        }
+        return !stop_;
+    }
+
+    std::vector<Step> script_;
+    int listen_fd_ = -1;
+    uint16_t port_ = 0;
+    std::atomic<bool> stop_{false};
+    mutable std::mutex mutex_;
+    std::string received_;
+    std::thread thread_;
+};
+
+class HostileTest : public ComponentTest {
+  protected:
+    static ServerOptions hostile_options() {
+        ServerOptions o = options(TlsMode::StartTls);
+        o.storage_quota = std::make_pair(100u, 1000u);  // QUOTA advertised, 10% used
+        o.io_timeout = 5s;
+        return o;
+    }
+
+    // The real binary with short deadlines against 127.0.0.1:port (STARTTLS, the test CA).
+    ProcessResult run_on(uint16_t port, std::vector<std::string> extra = {},
+                         const char* format = "json") {
+        auto secs = [](double s) { return std::to_string(s); };
+        std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "localhost",
+                                         "--port", std::to_string(port)};
+        argv.insert(argv.end(),
+                    {"--user", user, "--cacert", pki_->ca_pem, "--format", format, "--no-color"});
+        argv.insert(argv.end(),
+                    {"--timeout", secs(kRunTimeout), "--connect-timeout", secs(kConnectTimeout),
+                     "--command-timeout", secs(kCommandTimeout)});
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        return testing::run_process(argv, {{"IMAPCHECK_PASSWORD", kPassword}}, 20s);
+    }
+
+    // What every hostile run must show: the exit code, a valid JSON report that agrees with
+    // it, and a wall time within `max_seconds`.
+    static json expect_report(const ProcessResult& r, int exit_code, double max_seconds) {
+        EXPECT_FALSE(r.timed_out);
+        EXPECT_EQ(r.exit_code, exit_code) << r.out << r.err;
+        EXPECT_LT(r.seconds, max_seconds) << r.out;
+        EXPECT_TRUE(json::accept(r.out)) << "not JSON: " << r.out << r.err;
+        json j = json::accept(r.out) ? json::parse(r.out) : json::object();
+        EXPECT_EQ(j.value("exit_code", -1), exit_code);
+        expect_no_password(r);
+        return j;
+    }
+
+    // A check's status, and a summary that contains `words`.
+    static void expect_check(const json& j, const std::string& id, const std::string& status,
+                             const std::string& words = "") {
+        const json& c = find_check(j, id);
+        EXPECT_EQ(c["status"], status) << id << ": " << c["summary"];
+        EXPECT_NE(c["summary"].get<std::string>().find(words), std::string::npos)
+            << id << " summary lacks '" << words << "': " << c["summary"];
+    }
+
+    static void expect_read_only(FakeImapServer& server) {
+        ASSERT_TRUE(server.wait_for_connections_done(1));
+        EXPECT_FALSE(server.saw_mutating_command());
+    }
+};
+
+// Sends `before`, then answers as the fake server normally would.
+fake::Handler prefixed(std::string command, std::string before) {
+    return [command, before](Session& s, const Command& c) {
+        s.send(before);
+        FakeImapServer::default_handler(command)(s, c);
+    };
+}
+
+// Answers every command with the same tagged status line.
+fake::Handler refuse(std::string status_line) {
+    return [status_line](Session& s, const Command& c) { s.tagged(c, status_line); };
+}
+
+// --- before the greeting -----------------------------------------------------------------
+
+TEST_F(HostileTest, ServerThatNeverGreetsFailsConnectAtTheConnectTimeout) {
+    RawServer server({});
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kConnectTimeout + 1);
+    expect_check(j, "connect", "fail", "no greeting in time");
+    expect_check(j, "login", "skip");
+    expect_check(j, "logout", "skip");
+    EXPECT_EQ(server.received(), "") << "nothing may be sent before a greeting";
+}
+
+TEST_F(HostileTest, GreetingAfterTheConnectTimeoutIsTooLate) {
+    RawServer server({{1500ms, "* OK [CAPABILITY IMAP4rev1 STARTTLS] late\r\n"}});
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kConnectTimeout + 1);
+    expect_check(j, "connect", "fail", "no greeting in time");
+    EXPECT_EQ(server.received(), "");
+}
+
+TEST_F(HostileTest, HttpAnswerInsteadOfAGreetingFailsConnectAndShowsIt) {
+    ServerOptions o = hostile_options();
+    o.greeting = "HTTP/1.1 400 Bad Request";
+    FakeImapServer server(o);
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kConnectTimeout + 1);
+    expect_check(j, "connect", "fail", "HTTP/1.1 400 Bad Request");
+    expect_check(j, "tls", "skip", "connect failed");
+    expect_read_only(server);
+    EXPECT_TRUE(server.commands().empty());
+}
+
+TEST_F(HostileTest, BinaryJunkLineInsteadOfAGreetingFailsConnectAndShowsIt) {
+    const char junk[] = "\x15\x03\x03\x00\x02\x02\x50\xff\xfe\x00junk\r\n";
+    RawServer server({{0ms, std::string(junk, sizeof junk - 1)}});
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kConnectTimeout + 1);
+    expect_check(j, "connect", "fail", "unexpected greeting: ");
+    expect_check(j, "connect", "fail", "junk");
+    EXPECT_EQ(server.received(), "");
+}
+
+TEST_F(HostileTest, BinaryJunkWithoutALineEndIsNoGreeting) {
+    // What a TLS-only port sends a plaintext client: a TLS alert, no line at all.
+    RawServer server({{0ms, std::string("\x15\x03\x03\x00\x02\x02\x46", 7)}});
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kConnectTimeout + 1);
+    expect_check(j, "connect", "fail", "no greeting in time");
+    EXPECT_EQ(server.received(), "");
+}
+
+TEST_F(HostileTest, ByeGreetingFailsConnectWithTheServersReason) {
+    ServerOptions o = hostile_options();
+    o.greeting = "* BYE Too many connections from your address";
+    FakeImapServer server(o);
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kConnectTimeout + 1);
+    expect_check(j, "connect", "fail", "Too many connections from your address");
+    expect_read_only(server);
+    EXPECT_TRUE(server.commands().empty());
+}
+
+TEST_F(HostileTest, ServerThatAcceptsButNeverAnswersIsCutOffByTimeoutAlone) {
+    RawServer server({});
+    std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "127.0.0.1", "--port",
+                                     std::to_string(server.port())};
+    argv.insert(argv.end(),
+                {"--user", "alice", "--timeout", "5", "--format", "json"});  // no other bound
+    ProcessResult r = testing::run_process(argv, {{"IMAPCHECK_PASSWORD", kPassword}}, 20s);
+    json j = expect_report(r, 2, 6);
+    expect_check(j, "connect", "fail", "greeting");
+    EXPECT_GT(r.seconds, 4) << "the run timeout, not something shorter, ended it";
+}
+
+// --- hanging up ----------------------------------------------------------------------------
+
+TEST_F(HostileTest, HangUpRightAfterLoginFailsListAndSkipsTheRest) {
+    FakeImapServer server(hostile_options());
+    server.on("AUTHENTICATE", [](Session& s, const Command& c) {
+        FakeImapServer::default_handler("AUTHENTICATE")(s, c);
+        s.close();
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kRunTimeout + 1);
+    expect_check(j, "login", "pass");
+    expect_check(j, "list", "fail", "LIST failed: ");
+    for (const char* id : {"status", "select", "search", "fetch", "quota", "logout"})
+        expect_check(j, id, "skip", "connection lost");
+    expect_read_only(server);
+}
+
+TEST_F(HostileTest, ResetInTheMiddleOfAFetchLiteralFailsFetch) {
+    FakeImapServer server(hostile_options());
+    server.on("FETCH", [](Session& s, const Command&) {
+        s.send("* 3 FETCH (UID 14 RFC822.SIZE 1200 BODY[HEADER] {1000}\r\n" +
+               std::string(400, 'h'));
+        s.close();
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kRunTimeout + 1);
+    expect_check(j, "search", "pass");
+    expect_check(j, "fetch", "fail", "FETCH 3 failed: ");
+    expect_check(j, "quota", "skip", "connection lost");
+    expect_check(j, "logout", "skip", "connection lost");
+    expect_read_only(server);
+}
+
+// --- stalling, dripping, flooding ----------------------------------------------------------
+
+TEST_F(HostileTest, StallInTheMiddleOfALineFailsListAtTheCommandTimeout) {
+    FakeImapServer server(hostile_options());
+    server.on("LIST", [](Session& s, const Command&) {
+        s.send("* LIST (\\HasNoChildren) \"/\" \"Arch");
+        s.read_line();  // and nothing more, until the client gives up
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kCommandTimeout + 2);
+    expect_check(j, "list", "fail", "no answer to LIST within 1 s (--command-timeout)");
+    expect_check(j, "list", "fail", "the end of a line");
+    for (const char* id : {"status", "select", "search", "fetch", "quota", "logout"})
+        expect_check(j, id, "skip", "connection abandoned after list failed mid-answer");
+    expect_read_only(server);
+}
+
+TEST_F(HostileTest, LineDrippedByteByByteIsCutOffAtTheCommandTimeout) {
+    FakeImapServer server(hostile_options());
+    server.on("FETCH", [](Session& s, const Command&) {
+        s.send("* 3 FETCH (UID 14 FLAGS (");
+        for (int i = 0; i < 50; ++i) {  // 5 s at most; throws once the client hung up
+            std::this_thread::sleep_for(100ms);
+            s.send("x");
+        }
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kCommandTimeout + 2);
+    expect_check(j, "fetch", "fail", "no answer to FETCH within 1 s");
+    expect_check(j, "quota", "skip", "connection abandoned after fetch failed mid-answer");
+    expect_check(j, "logout", "skip", "connection abandoned after fetch failed mid-answer");
+    expect_read_only(server);
+}
+
+TEST_F(HostileTest, LineLongerThanTheReaderLimitFailsInsteadOfGrowing) {
+    FakeImapServer server(hostile_options());
+    server.on("LIST", [](Session& s, const Command&) {
+        s.send("* LIST () \"/\" " + std::string(17u << 20, 'a'));
+        s.read_line();
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kRunTimeout + 1);
+    expect_check(j, "list", "fail", "LIST failed: server line longer than 16777216 bytes");
+    expect_check(j, "status", "skip", "connection abandoned after list failed mid-answer");
+    expect_read_only(server);
+}
+
+TEST_F(HostileTest, HugeAnnouncedLiteralIsRefusedNotAllocated) {
+    FakeImapServer server(hostile_options());
+    server.on("FETCH", [](Session& s, const Command&) {
+        s.send("* 3 FETCH (UID 14 RFC822.SIZE 107374182400 BODY[TEXT]<0> {107374182400}\r\n" +
+               std::string(8192, 'x'));
+        s.read_line();
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kRunTimeout + 1);
+    expect_check(
+        j, "fetch", "fail",
+        "FETCH 3 failed: server announced a literal of 107374182400 bytes, over the limit");
+    expect_check(j, "logout", "skip", "connection abandoned after fetch failed mid-answer");
+    expect_read_only(server);
+}
+
+// --- NO and BAD, one command at a time --------------------------------------------------------
+
+struct Refusal {
+    const char* command;  // what the server refuses
+    const char* check;    // the check that must fail with the server's words
+    std::vector<std::pair<const char*, const char*>> then;  // other checks whose status changes
+};
+
+class RefusedCommandTest : public HostileTest,
+                           public ::testing::WithParamInterface<std::tuple<Refusal, const char*>> {
+};
+
+TEST_P(RefusedCommandTest, FailingCheckShowsTheServersWordsAndDependentsFollowTheRules) {
+    const auto& [refusal, answer] = GetParam();
+    FakeImapServer server(hostile_options());
+    const std::string words =
+        std::string(answer) + " [UNAVAILABLE] " + refusal.command + " is out of order";
+    server.on(refusal.command, refuse(words));
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kRunTimeout + 1);
+    expect_check(j, refusal.check, "fail", words);
+    for (const char* id : {"connect", "tls", "capability", "login", "list", "status", "select",
+                           "search", "fetch", "quota", "logout"}) {
+        if (id == std::string(refusal.check)) continue;
+        std::string status = "pass";
+        for (const auto& [other, changed] : refusal.then)
+            if (id == std::string(other)) status = changed;
+        expect_check(j, id, status);
+    }
+    expect_read_only(server);
+}
+
+const Refusal kRefusals[] = {
+    {"LIST", "list", {}},
+    {"STATUS", "status", {}},
+    {"EXAMINE", "select", {{"search", "skip"}, {"fetch", "skip"}}},
+    {"SEARCH", "search", {}},  // fetch then takes the newest message instead of the newest hit
+    {"FETCH", "fetch", {}},
+    {"GETQUOTAROOT", "quota", {}},
+    {"LOGOUT", "logout", {}},
+};
+
+INSTANTIATE_TEST_SUITE_P(EachCommand, RefusedCommandTest,
+                         ::testing::Combine(::testing::ValuesIn(kRefusals),
+                                            ::testing::Values("NO", "BAD")),
+                         [](const auto& info) {
+                             return std::string(std::get<0>(info.param).command) + "_" +
+                                    std::get<1>(info.param);
+                         });
+
+TEST_F(HostileTest, BadToEverythingAfterLoginFailsEachCheckThatAsked) {
+    FakeImapServer server(hostile_options());
+    for (const char* command :
+         {"LIST", "STATUS", "EXAMINE", "SEARCH", "FETCH", "GETQUOTAROOT", "LOGOUT", "NOOP"})
+        server.on(command, refuse("BAD Command unrecognized"));
+    server.on("CAPABILITY", [](Session& s, const Command& c) {  // libcurl asks before login
+        if (s.state().phase == fake::Phase::NotAuthenticated)
+            return FakeImapServer::default_handler("CAPABILITY")(s, c);
+        s.tagged(c, "BAD Command unrecognized");
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kRunTimeout + 1);
+    expect_check(j, "login", "pass");
+    expect_check(j, "list", "fail", "LIST failed: BAD Command unrecognized");
+    expect_check(j, "status", "fail", "BAD Command unrecognized");
+    expect_check(j, "select", "fail", "EXAMINE INBOX failed: BAD Command unrecognized");
+    expect_check(j, "search", "skip", "select failed");
+    expect_check(j, "fetch", "skip", "select failed");
+    expect_check(j, "quota", "fail", "BAD Command unrecognized");
+    expect_check(j, "logout", "fail", "LOGOUT failed: BAD Command unrecognized");
+    expect_read_only(server);
+}
+
+// --- unsolicited responses -------------------------------------------------------------------
+
+TEST_F(HostileTest, UnsolicitedResponsesBeforeEveryReplyLeaveCountsRightAndShowTheAlert) {
+    const std::string alert = "Maintenance tonight at 23:00 UTC";
+    const std::string noise =
+        "* 4 EXISTS\r\n* 1 RECENT\r\n* 4 EXPUNGE\r\n* FLAGS (\\Seen \\Draft)\r\n"
+        "* OK [ALERT] " +
+        alert + "\r\n";
+    auto make_server = [&] {
+        auto server = std::make_unique<FakeImapServer>(hostile_options());
+        for (const char* command : {"AUTHENTICATE", "LIST", "STATUS", "EXAMINE", "SEARCH", "FETCH",
+                                    "GETQUOTAROOT", "LOGOUT"})
+            server->on(command, prefixed(command, noise));
+        return server;
+    };
+    auto server = make_server();
+    ProcessResult r = run_on(server->port());
+    json j = expect_report(r, 0, kRunTimeout + 1);
+    EXPECT_EQ(find_check(j, "list")["details"]["count"], 2);
+    EXPECT_EQ(find_check(j, "status")["details"]["messages"], 3);
+    EXPECT_EQ(find_check(j, "status")["details"]["unseen"], 2);
+    EXPECT_EQ(find_check(j, "select")["details"]["exists"], 3);
+    EXPECT_EQ(find_check(j, "search")["details"]["count"], 2);
+    EXPECT_EQ(find_check(j, "search")["details"]["matches"], json::array({2, 3}));
+    EXPECT_EQ(find_check(j, "fetch")["details"]["message"], 3);
+    EXPECT_EQ(find_check(j, "fetch")["details"]["uid"], 14);
+    expect_check(j, "logout", "pass", "BYE and OK");
+    EXPECT_EQ(j["alerts"], json::array({alert})) << "shown once, however often it was sent";
+    expect_read_only(*server);
+
+    auto text_server = make_server();
+    ProcessResult text = run_on(text_server->port(), {}, "text");
+    EXPECT_EQ(text.exit_code, 0) << text.out;
+    EXPECT_NE(text.out.find("ALERT from the server: " + alert), std::string::npos) << text.out;
+    expect_read_only(*text_server);
+}
+
+TEST_F(HostileTest, UnsolicitedExistsBeforeExamineIsNotTakenForTheMailboxSize) {
+    FakeImapServer server(hostile_options());
+    server.on("LIST", prefixed("LIST", "* 7 EXISTS\r\n"));   // nothing is selected yet
+    server.on("EXAMINE", [](Session& s, const Command& c) {  // and EXAMINE leaves EXISTS out
+        s.line("* OK [UIDVALIDITY 1234] UIDs valid");
+        s.tagged(c, "OK [READ-ONLY] EXAMINE completed");
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kRunTimeout + 1);
+    expect_check(j, "select", "fail", "EXAMINE answered OK without an EXISTS count");
+    expect_check(j, "fetch", "skip", "select failed");
+    expect_read_only(server);
+    for (const auto& c : server.commands()) EXPECT_NE(c.name, "FETCH") << c.raw;
+}
+
+// --- odd but legal data ------------------------------------------------------------------------
+
+TEST_F(HostileTest, EmptyMailboxSkipsFetchAndNeverAsksForMessageZero) {
+    ServerOptions o = hostile_options();
+    o.mailboxes = {fake::Mailbox{"INBOX", {}, 99, {}}};
+    FakeImapServer server(o);
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 0, kRunTimeout + 1);
+    expect_check(j, "select", "pass", "INBOX examined, 0 messages");
+    expect_check(j, "search", "pass", "0 messages match UNSEEN");
+    expect_check(j, "fetch", "skip", "INBOX is empty");
+    expect_read_only(server);
+    for (const auto& c : server.commands()) EXPECT_NE(c.name, "FETCH") << c.raw;
+}
+
+TEST_F(HostileTest, SearchNamingMessageZeroFailsSearchAndNothingFetchesIt) {
+    ServerOptions o = hostile_options();
+    o.mailboxes = {fake::Mailbox{"INBOX", {}, 99, {}}};
+    FakeImapServer server(o);
+    server.on("SEARCH", [](Session& s, const Command& c) {
+        s.line("* SEARCH 0");
+        s.tagged(c, "OK SEARCH completed");
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kRunTimeout + 1);
+    expect_check(j, "search", "fail", "message number 0");
+    expect_check(j, "fetch", "skip", "INBOX is empty");
+    expect_check(j, "logout", "pass");
+    expect_read_only(server);
+    for (const auto& c : server.commands()) EXPECT_NE(c.name, "FETCH") << c.raw;
+}
+
+TEST_F(HostileTest, SearchWithTwoHundredThousandHitsIsCountedAndTheHighestFetched) {
+    constexpr std::uint32_t kHits = 200000;
+    FakeImapServer server(hostile_options());
+    server.on("EXAMINE", [](Session& s, const Command& c) {
+        s.line("* " + std::to_string(kHits) + " EXISTS");
+        s.line("* OK [UIDVALIDITY 1234] UIDs valid");
+        s.tagged(c, "OK [READ-ONLY] EXAMINE completed");
+    });
+    server.on("SEARCH", [](Session& s, const Command& c) {
+        // The highest hit sits in the middle: the newest is the largest, not the last one.
+        std::string line = "* SEARCH";
+        for (std::uint32_t i = 0; i < kHits; ++i)
+            line += " " + std::to_string((i + kHits / 2) % kHits + 1);
+        s.line(line);
+        s.tagged(c, "OK SEARCH completed");
+    });
+    server.on("FETCH", [](Session& s, const Command& c) {
+        if (!c.args.starts_with(std::to_string(kHits) + " "))
+            return s.tagged(c, "BAD wrong message");
+        const std::string header = "Subject: needle\r\n\r\n", text = "found\r\n";
+        s.send("* " + std::to_string(kHits) + " FETCH (UID 999999 FLAGS () RFC822.SIZE " +
+               std::to_string(header.size() + text.size()) + " BODY[HEADER] {" +
+               std::to_string(header.size()) + "}\r\n" + header + " BODY[TEXT]<0> {" +
+               std::to_string(text.size()) + "}\r\n" + text + ")\r\n");
+        s.tagged(c, "OK FETCH completed");
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 0, kRunTimeout + 1);
+    expect_check(j, "search", "pass", "200000 messages match UNSEEN");
+    EXPECT_EQ(find_check(j, "search")["details"]["count"], kHits);
+    json first = json::array();
+    for (std::uint32_t n = kHits / 2 + 1; n <= kHits / 2 + 100; ++n) first.push_back(n);
+    EXPECT_EQ(find_check(j, "search")["details"]["matches"], first);
+    expect_check(j, "fetch", "pass", "newest match 200000 (UID 999999");
+    EXPECT_EQ(find_check(j, "fetch")["details"]["subject"], "needle");
+    expect_read_only(server);
+}
+
+TEST_F(HostileTest, FolderNamesAsLiteralsQuotedEscapedMutf7AndNilDelimiterAreDecoded) {
+    FakeImapServer server(hostile_options());
+    server.on("LIST", [](Session& s, const Command& c) {
+        s.send("* LIST (\\Noselect) NIL \"Flat\"\r\n");
+        s.send("* LIST (\\HasNoChildren) \"/\" INBOX\r\n");
+        s.send("* LIST () \"/\" {13}\r\nWith \"quotes\"\r\n");
+        s.send("* LIST () \"/\" \"Back\\\\slash \\\"and\\\" quote\"\r\n");
+        s.send("* LIST (\\HasChildren) \"/\" \"K&AOQ-se/Entw&APw-rfe\"\r\n");
+        s.send("* LIST () \"/\" {10}\r\n&ZeVnLIqe-\r\n");
+        s.tagged(c, "OK LIST completed");
+    });
+    ProcessResult r =
+        run_on(server.port(), {"--expect-folder", "K\xC3\xA4se/Entw\xC3\xBCrfe", "--expect-folder",
+                               "With \"quotes\"", "--expect-folder", "Back\\slash \"and\" quote"});
+    json j = expect_report(r, 0, kRunTimeout + 1);
+    expect_check(j, "list", "pass", "6 mailboxes, delimiter \"/\"");
+    const json& d = find_check(j, "list")["details"];
+    EXPECT_EQ(d["delimiter"], "/");
+    std::vector<std::string> names;
+    for (const auto& m : d["mailboxes"]) names.push_back(m["name"]);
+    EXPECT_EQ(names, (std::vector<std::string>{
+                         "Flat", "INBOX", "With \"quotes\"", "Back\\slash \"and\" quote",
+                         "K\xC3\xA4se/Entw\xC3\xBCrfe", "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E"}));
+    EXPECT_EQ(d["mailboxes"][0]["flags"], json::array({"\\Noselect"}));
+    EXPECT_EQ(d["missing"], json::array());
+    expect_read_only(server);
+}
+
+TEST_F(HostileTest, MessageTextThatLooksLikeOurTaggedReplyIsReadAsData) {
+    FakeImapServer server(hostile_options());
+    std::mutex mutex;
+    std::string fetch_tag, sent_text;
+    server.on("FETCH", [&](Session& s, const Command& c) {
+        // The message quotes this command's tag and the next one, a BYE, a lone ')' and a
+        // literal marker: only byte-exact literal framing keeps the stream in step.
+        char next_tag[16];
+        std::snprintf(next_tag, sizeof next_tag, "C%03d", std::stoi(c.tag.substr(1)) + 1);
+        const std::string header = "Subject: " + c.tag + " OK\r\nFrom: x@example.test\r\n\r\n";
+        const std::string text = c.tag + " OK FETCH completed\r\n* BYE shutting down\r\n)\r\n" +
+                                 next_tag + " NO quota {12}\r\n* 3 FETCH (FLAGS (\\Deleted))\r\n";
+        {
+            std::lock_guard lock(mutex);
+            fetch_tag = c.tag;
+            sent_text = text;
+        }
+        s.send("* 3 FETCH (UID 14 FLAGS (\\Flagged) RFC822.SIZE " +
+               std::to_string(header.size() + text.size()) + " BODY[HEADER] {" +
+               std::to_string(header.size()) + "}\r\n" + header + " BODY[TEXT]<0> {" +
+               std::to_string(text.size()) + "}\r\n" + text + ")\r\n");
+        s.tagged(c, "OK FETCH completed");
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 0, kRunTimeout + 1);
+    expect_read_only(server);
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(fetch_tag, "C006") << "AUTHENTICATE is C001, then LIST, STATUS, EXAMINE, SEARCH";
+    expect_check(j, "fetch", "pass", "newest match 3 (UID 14");
+    const json& d = find_check(j, "fetch")["details"];
+    EXPECT_EQ(d["subject"], fetch_tag + " OK");
+    EXPECT_EQ(d["text_bytes"], sent_text.size());
+    EXPECT_EQ(d["flags"], json::array({"\\Flagged"}));
+    expect_check(j, "quota", "pass");  // the next reply was read as a reply: still in step
+    expect_check(j, "logout", "pass", "BYE and OK");
+}
+
+}  // namespace
+}  // namespace imapcheck
