@@ -146,8 +146,13 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& run_dea
         auto r = read_response(deadline);
         if (!r) return with_context(r.error(), verb, run_bound_first, command_timeout_);
         if (r->kind == imap::Response::Kind::Continuation) {
-            std::optional<std::string> answer;
-            if (on_continuation) answer = on_continuation(r.value());
+            if (!on_continuation) {
+                // Nothing of ours is pending: answering would put the stream out of step.
+                broken_ = true;
+                return make_error(Error::Kind::Protocol,
+                                  "server asked to continue a " + verb + " command that has nothing more to send");
+            }
+            std::optional<std::string> answer = on_continuation(r.value());
             transcript_.client(answer ? "***" : "*");
             std::string line = (answer ? *answer : std::string("*")) + "\r\n";
             auto sent = send_raw(line, deadline);
@@ -160,6 +165,12 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& run_dea
             if (r->tag != tag) continue;  // not ours: a server bug, ignored
             reply.tagged = std::move(r.value());
             return reply;
+        }
+        if (reply.untagged.size() >= kMaxUntaggedPerCommand) {
+            // A server streaming untagged lines forever must not grow memory without bound.
+            broken_ = true;
+            return make_error(Error::Kind::Limit, "server sent more than " + std::to_string(kMaxUntaggedPerCommand) +
+                                                      " responses to " + verb);
         }
         reply.untagged.push_back(std::move(r.value()));
     }

@@ -28,6 +28,9 @@ struct Reply {
 
 class Session {
 public:
+    // Untagged responses kept for one command; a LIST of 100 000 folders still fits.
+    static constexpr std::size_t kMaxUntaggedPerCommand = 100000;
+
     // Answers a "+" continuation during AUTHENTICATE: the next line to send (already
     // base64), or nullopt to cancel with "*".
     using ContinuationHandler = std::function<std::optional<std::string>(const imap::Response&)>;

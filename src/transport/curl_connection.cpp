@@ -342,6 +342,11 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
         return;
     }
     auto greeting = imap::parse_response_line(facts_.greeting);
+    if (greeting && greeting->name == "BYE") {
+        facts_.reached = Stage::Greeting;
+        facts_.error = "server refused the connection: " + facts_.greeting.substr(0, 200);
+        return;
+    }
     if (!greeting || (greeting->name != "OK" && greeting->name != "PREAUTH")) {
         facts_.reached = Stage::Greeting;
         facts_.error = "unexpected greeting: " + facts_.greeting.substr(0, 200);

@@ -228,7 +228,7 @@ TEST_F(HostileTest, ByeGreetingFailsConnectWithTheServersReason) {
     FakeImapServer server(o);
     ProcessResult r = run_on(server.port());
     json j = expect_report(r, 2, kConnectTimeout + 1);
-    expect_check(j, "connect", "fail", "Too many connections from your address");
+    expect_check(j, "connect", "fail", "server refused the connection: * BYE Too many connections");
     expect_read_only(server);
     EXPECT_TRUE(server.commands().empty());
 }
@@ -467,6 +467,29 @@ TEST_F(HostileTest, UnsolicitedExistsBeforeExamineIsNotTakenForTheMailboxSize) {
 }
 
 // --- odd but legal data ------------------------------------------------------------------------
+
+TEST_F(HostileTest, EndlessUntaggedResponsesAreCutOffNotStored) {
+    FakeImapServer server(hostile_options());
+    std::string flood;
+    // One more than Session::kMaxUntaggedPerCommand (100 000).
+    for (int i = 0; i <= 100000; ++i) flood += "* 1 EXISTS\r\n";
+    server.on("LIST", prefixed("LIST", flood));
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kRunTimeout + 1);
+    expect_check(j, "list", "fail", "more than 100000 responses to LIST");
+    expect_check(j, "status", "skip");
+    expect_read_only(server);
+}
+
+TEST_F(HostileTest, UnexpectedContinuationRequestIsAnErrorNotAnswered) {
+    FakeImapServer server(hostile_options());
+    server.on("LIST", [](Session& s, const Command&) { s.line("+ go on"); });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 2, kRunTimeout + 1);
+    expect_check(j, "list", "fail", "server asked to continue a LIST command");
+    ASSERT_TRUE(server.wait_for_connections_done(1));
+    EXPECT_EQ(server.received().find("\r\n*\r\n"), std::string::npos) << "no blind '*' answer";
+}
 
 TEST_F(HostileTest, EmptyMailboxSkipsFetchAndNeverAsksForMessageZero) {
     ServerOptions o = hostile_options();
