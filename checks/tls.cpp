@@ -21,6 +21,8 @@ Json tls_details(const Config& config, const TlsFacts& tls, std::optional<long l
         d["issuer"] = tls.certificate->issuer;
         d["sans"] = tls.certificate->sans;
         if (!tls.certificate->not_after.empty()) d["not_after"] = tls.certificate->not_after;
+        if (tls.certificate->not_after_epoch)
+            d["not_after_epoch"] = *tls.certificate->not_after_epoch;
     }
     if (days_left) d["days_left"] = *days_left;
     return d;

@@ -105,6 +105,15 @@ std::string connect_to_entry(const std::string& value, unsigned default_port) {
     return addr + ":" + (port.empty() ? std::to_string(default_port) : port);
 }
 
+OutputFormat output_format(const cxxopts::ParseResult& r) {
+    return choice<OutputFormat>(r, "format",
+                                {{"text", OutputFormat::Text},
+                                 {"json", OutputFormat::Json},
+                                 {"nagios", OutputFormat::Nagios},
+                                 {"junit", OutputFormat::Junit},
+                                 {"prometheus", OutputFormat::Prometheus}});
+}
+
 cxxopts::Options make_options() {
     cxxopts::Options o("imapcheck");
     o.add_options()
@@ -213,7 +222,7 @@ Config build_config(const cxxopts::ParseResult& r, const GetEnv& getenv) {
     if (r.count("warn-time")) c.warn_time_ms = number<double>(r, "warn-time", 0, 86400000);
     if (r.count("crit-time")) c.crit_time_ms = number<double>(r, "crit-time", 0, 86400000);
 
-    c.format = choice<OutputFormat>(r, "format", {{"text", OutputFormat::Text}, {"json", OutputFormat::Json}});
+    c.format = output_format(r);
     if (r.count("output")) c.output = r["output"].as<std::string>();
     if (r.count("trace")) c.trace = r["trace"].as<std::string>();
     auto no_color = getenv("NO_COLOR");  // no-color.org: set and not empty
@@ -247,6 +256,12 @@ CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& g
         if (r.count("version")) {
             out.kind = CliOutcome::Kind::Version;
             return out;
+        }
+        // Known before anything else is checked, so that a usage error can still be told
+        // in the format's own way (a Nagios plugin says UNKNOWN on stdout).
+        try {
+            out.config.format = output_format(r);
+        } catch (const UsageError&) {
         }
         if (!r.unmatched().empty())
             throw UsageError("unexpected argument '" + r.unmatched().front() + "' (options start with --)");
@@ -304,7 +319,12 @@ Thresholds:
       --cert-warn-days N   (default 14)     --cert-crit-days N   (default 3)
       --warn-time MS       --crit-time MS   bounds for the whole run's wall time
 Output:
-      --format text|json   report format (default text)
+      --format FORMAT      report format (default text):
+                           text        one line per check, for people
+                           json        schema imapcheck.report/1, for scripts
+                           nagios      Nagios/Icinga plugin output with perfdata
+                           junit       JUnit XML for CI test reports (GitLab, Jenkins)
+                           prometheus  metrics for node_exporter's textfile collector
   -o, --output FILE        write the report to FILE (atomically) instead of stdout
       --trace FILE|-       protocol transcript, passwords masked (- = stderr)
       --no-color           no colour (also NO_COLOR)
@@ -317,6 +337,8 @@ Examples:
   IMAPCHECK_PASSWORD=... imapcheck --host mail.example.com --user alice
   imapcheck -H mail.example.com -u alice --password-file ~/.imapcheck-pw --format json -o alice.json
   imapcheck -H mail.example.com -u alice --connect-to 10.0.0.7 --expect-folder Sent --trace -
+  imapcheck -H mail.example.com -u alice --password-file /etc/imapcheck/alice.pw --format prometheus \
+      -o /var/lib/node_exporter/textfile_collector/imapcheck.prom
 )";
 }
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -42,6 +43,12 @@ int run(int argc, char** argv) {
             return 0;
         case CliOutcome::Kind::UsageError:
             std::fprintf(stderr, "imapcheck: %s (see --help)\n", cli.message.c_str());
+            // A monitoring system shows stdout: the plugin guidelines want UNKNOWN said there.
+            if (cli.config.format == OutputFormat::Nagios) {
+                std::string line = printable(cli.message);
+                std::replace(line.begin(), line.end(), '|', '/');  // '|' would start perfdata
+                std::printf("IMAP UNKNOWN - %s\n", line.c_str());
+            }
             return 3;
         case CliOutcome::Kind::Run:
             break;
@@ -61,8 +68,7 @@ int run(int argc, char** argv) {
     config.password.wipe();
     if (trace && trace != stderr) std::fclose(trace);
 
-    std::string rendered =
-        config.format == OutputFormat::Json ? render_json(report) : render_text(report, config.color);
+    std::string rendered = render(report, config);
     if (!config.output.empty()) {
         if (auto written = write_atomically(config.output, rendered); !written) {
             std::fprintf(stderr, "imapcheck: %s\n", written.error().message.c_str());

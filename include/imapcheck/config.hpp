@@ -15,7 +15,7 @@ namespace imapcheck {
 enum class TlsMode { Implicit, StartTls, None };
 enum class IpVersion { Any, V4, V6 };
 enum class AuthMechanism { Auto, Login, Plain, XOAuth2, OAuthBearer };
-enum class OutputFormat { Text, Json };
+enum class OutputFormat { Text, Json, Nagios, Junit, Prometheus };
 
 struct Config {
     // Connection

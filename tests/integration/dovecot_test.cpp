@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -366,6 +367,33 @@ TEST_F(DovecotTest, TraceShowsTheConversationButNoPassword) {
     EXPECT_NE(text.find("S: C008 OK"), std::string::npos) << "our own LOGOUT, answered";
     EXPECT_EQ(text.find(env("IMAP_PASSWORD")), std::string::npos);
     EXPECT_EQ(text.find("Sandbox pw"), std::string::npos);
+}
+
+// Each machine-read format on a passing run and on a failing one (a wrong password), written
+// with -o and then read by the parser its consumer uses (tests/formats/validate.py: jsonschema,
+// ElementTree, the plugin guidelines' grammar, prometheus_client and promtool). The failing
+// check must be visible in every format.
+TEST_F(DovecotTest, EveryFormatPassesItsParserOnAPassingAndAFailingRun) {
+    const std::string dir = env("SANDBOX_DIR");
+    for (const char* format : {"json", "nagios", "junit", "prometheus"}) {
+        for (bool failing : {false, true}) {
+            std::string file = dir + "/report-" + format + (failing ? "-failing" : "-passing");
+            std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "localhost", "--port",
+                                             env("IMAP_PORT"), "--user", env("IMAP_USER"), "--cacert",
+                                             env("CA_FILE"), "--format", format, "-o", file};
+            ProcessResult r = testing::run_process(
+                argv, {{"IMAPCHECK_PASSWORD", failing ? "not the password" : env("IMAP_PASSWORD")}});
+            ASSERT_EQ(r.exit_code, failing ? 2 : 0) << format << ": " << r.err;
+            EXPECT_TRUE(r.out.empty()) << "-o writes the report to the file only";
+            std::vector<std::string> check = {std::getenv("IMAPCHECK_PYTHON") ? std::getenv("IMAPCHECK_PYTHON")
+                                                                               : "/usr/bin/python3",
+                                               std::string(IMAPCHECK_SOURCE_DIR) + "/tests/formats/validate.py",
+                                               format, file, "--exit", failing ? "2" : "0"};
+            if (failing) check.insert(check.end(), {"--failed", "login"});
+            ProcessResult v = testing::run_process(check, {}, std::chrono::seconds(30));
+            EXPECT_EQ(v.exit_code, 0) << format << (failing ? " failing" : " passing") << ": " << v.err << v.out;
+        }
+    }
 }
 
 TEST_F(DovecotTest, BadOptionExitsThreeWithOneLine) {

@@ -1,4 +1,6 @@
 // Test support: fork/exec with pipes and poll(), so a hung child can never hang the suite.
+// Every JSON report the binary prints is also kept (IMAPCHECK_TEST_REPORT_DIR) so that one
+// CTest test can validate all of them against the schema with a real JSON Schema validator.
 #include "run_process.hpp"
 
 #include <fcntl.h>
@@ -7,11 +9,29 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 
 namespace imapcheck::testing {
+namespace {
+
+// Keeps what imapcheck printed when it is a JSON report, one file per run, in the directory
+// CTest names; without that variable (a test binary run by hand) nothing is kept.
+void keep_json_report(const std::vector<std::string>& argv, const std::string& out) {
+    const char* dir = std::getenv("IMAPCHECK_TEST_REPORT_DIR");
+    if (!dir || argv.empty() || argv[0] != imapcheck_binary()) return;
+    if (out.empty() || out.front() != '{' || out.find("\"imapcheck.report/1\"") == std::string::npos)
+        return;
+    static std::atomic<unsigned> counter{0};
+    std::string path = std::string(dir) + "/report-" + std::to_string(getpid()) + "-" +
+                       std::to_string(counter++) + ".json";
+    std::ofstream(path, std::ios::binary) << out;
+}
+
+}  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                           std::chrono::milliseconds limit) {
@@ -74,6 +94,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
     waitpid(pid, &status, 0);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.exit_code = (!result.timed_out && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+    keep_json_report(argv, result.out);
     return result;
 }
 

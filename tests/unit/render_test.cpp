@@ -3,54 +3,23 @@
 // read the diff before committing it.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
+#include "golden.hpp"
 #include "imapcheck/render.hpp"
+#include "sample_report.hpp"
 
 namespace imapcheck {
 namespace {
 
-Report sample_report() {
-    Report r;
-    r.target = {"mail.example.com", 993, "implicit", "alice", "INBOX"};
-    r.started_at = "2026-11-25T17:00:00Z";
-    r.duration_ms = 41.74;
-    auto add = [&](const char* id, CheckStatus s, double ms, const char* summary, Json details) {
-        r.checks.push_back({id, s, ms, summary, std::move(details)});
-    };
-    add("connect", CheckStatus::Pass, 1.23, "connected to 127.0.0.1:993  * OK Dovecot ready.",
-        {{"address", "127.0.0.1"}, {"port", 993}, {"greeting", "* OK Dovecot ready."}});
-    add("tls", CheckStatus::Pass, 6.8, "TLSv1.3 TLS_AES_256_GCM_SHA384, CN=mail.example.com, 87 days left",
-        {{"mode", "implicit"}, {"version", "TLSv1.3"}, {"verified", true}, {"days_left", 87}});
-    add("login", CheckStatus::Fail, 501.0, "login as alice (PLAIN) failed: NO [AUTHENTICATIONFAILED] Authentication failed.",
-        {{"mechanism", "PLAIN"}});
-    add("list", CheckStatus::Skip, 0, "login failed", Json::object());
-    add("quota", CheckStatus::Warn, 0.44, "STORAGE 86.6% used (822.9 MiB of 950.0 MiB)",
-        {{"root", "user"},
-         {"resources", Json::array({{{"name", "STORAGE"}, {"usage", 842637}, {"limit", 972800}, {"percent", 86.6}}})}});
-    r.alerts.push_back("Maintenance tonight at 22:00");
-    return r;
+using testing::expect_golden;
+using testing::sample_report;
+
+TEST(RenderTest, TextReportMatchesGolden) {
+    expect_golden("report.txt", render_text(sample_report(), false));
 }
 
-std::string golden_path(const char* name) { return std::string(IMAPCHECK_GOLDEN_DIR) + "/" + name; }
-
-void expect_golden(const char* name, const std::string& actual) {
-    if (std::getenv("IMAPCHECK_UPDATE_GOLDEN")) {
-        std::ofstream(golden_path(name), std::ios::binary) << actual;
-        GTEST_SKIP() << "rewrote " << name;
-    }
-    std::ifstream in(golden_path(name), std::ios::binary);
-    ASSERT_TRUE(in) << "missing golden file " << golden_path(name);
-    std::stringstream expected;
-    expected << in.rdbuf();
-    EXPECT_EQ(actual, expected.str()) << "differs from " << name;
+TEST(RenderTest, JsonReportMatchesGolden) {
+    expect_golden("report.json", render_json(sample_report()));
 }
-
-TEST(RenderTest, TextReportMatchesGolden) { expect_golden("report.txt", render_text(sample_report(), false)); }
-
-TEST(RenderTest, JsonReportMatchesGolden) { expect_golden("report.json", render_json(sample_report())); }
 
 TEST(RenderTest, JsonHasStableTopLevelKeysAndConsistentStatus) {
     auto j = nlohmann::json::parse(render_json(sample_report()));

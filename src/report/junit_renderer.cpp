@@ -1,0 +1,163 @@
+// imapcheck: JUnit XML as GitLab (artifacts:reports:junit) and Jenkins (junit step) read it,
+// the Ant/Surefire dialect: <testsuites><testsuite> with one <testcase> per check; fail is
+// <failure>, skip is <skipped>, warn is <system-out>WARN: ...</system-out> plus a suite
+// property. Text is XML 1.0-safe: escaped, valid UTF-8, forbidden characters stripped.
+#include <cstdio>
+
+#include "imapcheck/render.hpp"
+#include "report/machine_text.hpp"
+
+namespace imapcheck {
+namespace {
+
+// XML 1.0 allows #x9 #xA #xD, #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF: after
+// valid_utf8 only C0 controls and U+FFFE/U+FFFF remain to strip. In attributes, tab and
+// line breaks become references, or parsers would normalise them to spaces.
+std::string xml(std::string_view raw, bool attribute) {
+    std::string text = valid_utf8(raw), out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '\xEF' && text.compare(i, 2, "\xEF\xBF") == 0 && i + 2 < text.size() &&
+            (text[i + 2] == '\xBE' || text[i + 2] == '\xBF')) {
+            i += 2;
+            continue;
+        }
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
+            case '\t':
+                out += attribute ? "&#9;" : "\t";
+                break;
+            case '\n':
+                out += attribute ? "&#10;" : "\n";
+                break;
+            case '\r':
+                out += "&#13;";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) >= 0x20) out += c;
+        }
+    }
+    return out;
+}
+
+std::string seconds(double ms) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", ms / 1000.0);
+    return buf;
+}
+
+std::string property(const std::string& name, std::string_view value) {
+    return "      <property name=\"" + xml(name, true) + "\" value=\"" + xml(value, true) +
+           "\"/>\n";
+}
+
+struct Case {
+    std::string name;
+    double ms = 0;
+    CheckStatus status = CheckStatus::Pass;
+    std::string summary;
+};
+
+std::string testcase(const Case& c, const std::string& classname) {
+    std::string out = "    <testcase name=\"" + xml(c.name, true) + "\" classname=\"" +
+                      xml(classname, true) + "\" time=\"" + seconds(c.ms) + "\">\n";
+    switch (c.status) {
+        case CheckStatus::Fail:
+            out += "      <failure message=\"" + xml(c.summary, true) + "\" type=\"fail\">" +
+                   xml(c.summary, false) + "</failure>\n";
+            break;
+        case CheckStatus::Skip:
+            out += "      <skipped message=\"" + xml(c.summary, true) + "\"/>\n";
+            break;
+        case CheckStatus::Warn:
+            out += "      <system-out>WARN: " + xml(c.summary, false) + "</system-out>\n";
+            break;
+        case CheckStatus::Pass:
+            out += "      <system-out>PASS: " + xml(c.summary, false) + "</system-out>\n";
+            break;
+    }
+    return out + "    </testcase>\n";
+}
+
+// With --warn-time or --crit-time the run's wall time is a test of its own, so a CRITICAL
+// caused by time alone still shows as a failure in the CI's test view.
+std::optional<Case> duration_case(const Report& report, const Thresholds& t) {
+    if (!t.warn_time_ms && !t.crit_time_ms) return std::nullopt;
+    Case c{"duration", report.duration_ms, CheckStatus::Pass, ""};
+    if (report.time_status == Overall::Critical) c.status = CheckStatus::Fail;
+    if (report.time_status == Overall::Warning) c.status = CheckStatus::Warn;
+    for (const auto& note : report.notes) c.summary += (c.summary.empty() ? "" : "; ") + note;
+    if (c.summary.empty()) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "run took %.1f ms, within", report.duration_ms);
+        c.summary = buf;
+        if (t.warn_time_ms) c.summary += " --warn-time " + decimal(*t.warn_time_ms) + " ms";
+        if (t.crit_time_ms)
+            c.summary += std::string(t.warn_time_ms ? " and" : "") + " --crit-time " +
+                         decimal(*t.crit_time_ms) + " ms";
+    }
+    return c;
+}
+
+}  // namespace
+
+std::string render_junit(const Report& report, const Thresholds& thresholds) {
+    std::vector<Case> cases;
+    for (const auto& c : report.checks) cases.push_back({c.id, c.duration_ms, c.status, c.summary});
+    if (auto d = duration_case(report, thresholds)) cases.push_back(*d);
+
+    std::size_t failures = 0, skipped = 0;
+    for (const auto& c : cases) {
+        failures += c.status == CheckStatus::Fail;
+        skipped += c.status == CheckStatus::Skip;
+    }
+    std::string counts = "tests=\"" + std::to_string(cases.size()) + "\" failures=\"" +
+                         std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
+                         std::to_string(skipped) + "\" time=\"" + seconds(report.duration_ms) +
+                         "\"";
+    // The Ant schema's timestamp has no zone designator; started_at is UTC.
+    std::string timestamp = report.started_at;
+    if (!timestamp.empty() && timestamp.back() == 'Z') timestamp.pop_back();
+    const std::string target =
+        report.target.user + "@" + report.target.host + ":" + std::to_string(report.target.port);
+
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out += "<testsuites name=\"imapcheck\" " + counts + ">\n";
+    out += "  <testsuite name=\"imapcheck\" " + counts + " timestamp=\"" + xml(timestamp, true) +
+           "\">\n";
+    out += "    <properties>\n";
+    out += property("target", target) + property("tls", report.target.tls) +
+           property("mailbox", report.target.mailbox);
+    out += property("status", to_string(report.overall())) +
+           property("exit_code", std::to_string(report.exit_code()));
+    for (const auto& c : cases)
+        if (c.status == CheckStatus::Warn) out += property("warn." + c.name, c.summary);
+    for (const auto& alert : report.alerts) out += property("alert", alert);
+    out += "    </properties>\n";
+    for (const auto& c : cases) out += testcase(c, target);
+    if (!report.alerts.empty()) {
+        out += "    <system-out>";
+        for (const auto& alert : report.alerts)
+            out += "ALERT from the server: " + xml(alert, false) + "\n";
+        out += "</system-out>\n";
+    }
+    out += "  </testsuite>\n</testsuites>\n";
+    return out;
+}
+
+}  // namespace imapcheck

@@ -1,0 +1,147 @@
+// imapcheck: Prometheus text exposition format 0.0.4, for node_exporter's textfile
+// collector (-o /var/lib/node_exporter/textfile_collector/imapcheck.prom): gauges with
+// # HELP and # TYPE, no timestamps, labels host and user on every sample. HELP texts are
+// fixed, so files from several accounts merge in one collector.
+#include <vector>
+
+#include "imapcheck/render.hpp"
+#include "report/machine_text.hpp"
+
+namespace imapcheck {
+namespace {
+
+// Label values: valid UTF-8 with backslash, double quote and line feed escaped; other
+// control characters become spaces.
+std::string label_value(std::string_view raw) {
+    std::string out;
+    for (char c : valid_utf8(raw)) {
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += static_cast<unsigned char>(c) < 0x20 || c == '\x7f' ? ' ' : c;
+    }
+    return out;
+}
+
+struct Family {
+    const char* name;
+    const char* help;
+    std::vector<std::pair<std::string, std::string>> samples;  // extra labels, value
+
+    // A series appears once: a repeated label set (a server listing a resource twice) is dropped.
+    void add(std::string labels, std::string value) {
+        for (const auto& s : samples)
+            if (s.first == labels) return;
+        samples.emplace_back(std::move(labels), std::move(value));
+    }
+};
+
+std::string label(const char* name, std::string_view value) {
+    return std::string(",") + name + "=\"" + label_value(value) + "\"";
+}
+
+int status_number(CheckStatus s) {
+    switch (s) {
+        case CheckStatus::Pass:
+            return 0;
+        case CheckStatus::Warn:
+            return 1;
+        case CheckStatus::Fail:
+            return 2;
+        case CheckStatus::Skip:
+            return 3;
+    }
+    return 3;
+}
+
+std::string seconds(double ms) {
+    return decimal(ms / 1000.0);
+}
+
+}  // namespace
+
+std::string render_prometheus(const Report& report) {
+    Family up{"imapcheck_up",
+              "1 when the last run ended OK or WARNING (exit code 0 or 1), 0 when it did not.",
+              {}};
+    Family exit_code{"imapcheck_exit_code",
+                     "Exit code of the last run: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios "
+                     "plugin convention).",
+                     {}};
+    Family duration{"imapcheck_duration_seconds", "Wall time of the whole run in seconds.", {}};
+    Family status{
+        "imapcheck_check_status", "Result of each check: 0 pass, 1 warn, 2 fail, 3 skip.", {}};
+    Family check_duration{"imapcheck_check_duration_seconds",
+                          "Wall time of each check in seconds (about 0 when skipped).",
+                          {}};
+    Family messages{"imapcheck_mailbox_messages", "Messages in the mailbox (STATUS MESSAGES).", {}};
+    Family unseen{
+        "imapcheck_mailbox_unseen", "Unseen messages in the mailbox (STATUS UNSEEN).", {}};
+    Family quota_usage{
+        "imapcheck_quota_usage",
+        "Quota usage per resource from GETQUOTAROOT: STORAGE and ANNOTATION-STORAGE in bytes (the "
+        "server's KiB times 1024), MESSAGE in messages, others in the server's units.",
+        {}};
+    Family quota_limit{
+        "imapcheck_quota_limit",
+        "Quota limit per resource from GETQUOTAROOT: STORAGE and ANNOTATION-STORAGE in bytes (the "
+        "server's KiB times 1024), MESSAGE in messages, others in the server's units.",
+        {}};
+    Family cert_expiry{"imapcheck_certificate_expiry_timestamp_seconds",
+                       "Unix time at which the server's TLS certificate expires (its notAfter).",
+                       {}};
+
+    up.add("", report.exit_code() <= 1 ? "1" : "0");
+    exit_code.add("", std::to_string(report.exit_code()));
+    duration.add("", seconds(report.duration_ms));
+    for (const auto& c : report.checks) {
+        status.add(label("check", c.id), std::to_string(status_number(c.status)));
+        check_duration.add(label("check", c.id), seconds(c.duration_ms));
+        if (c.status == CheckStatus::Skip) continue;
+        const Json& d = c.details;
+        if (c.id == "status") {
+            std::string mailbox = label("mailbox", d.contains("mailbox") && d["mailbox"].is_string()
+                                                       ? d["mailbox"].get<std::string>()
+                                                       : report.target.mailbox);
+            if (auto v = unsigned_at(d, "messages")) messages.add(mailbox, std::to_string(*v));
+            if (auto v = unsigned_at(d, "unseen")) unseen.add(mailbox, std::to_string(*v));
+        } else if (c.id == "tls") {
+            if (auto v = integer_at(d, "not_after_epoch")) cert_expiry.add("", std::to_string(*v));
+        } else if (c.id == "quota" && d.contains("resources") && d["resources"].is_array()) {
+            std::string root =
+                d.contains("root") && d["root"].is_string() ? d["root"].get<std::string>() : "";
+            for (const auto& r : d["resources"]) {
+                if (!r.is_object() || !r.contains("name") || !r["name"].is_string()) continue;
+                std::string name = r["name"];
+                std::string labels = label("resource", name) +
+                                     label("root", r.contains("root") && r["root"].is_string()
+                                                       ? r["root"].get<std::string>()
+                                                       : root);
+                std::uint64_t unit = quota_unit_bytes(name);
+                if (auto v = unsigned_at(r, "usage"))
+                    quota_usage.add(labels, std::to_string(*v * unit));
+                if (auto v = unsigned_at(r, "limit"))
+                    quota_limit.add(labels, std::to_string(*v * unit));
+            }
+        }
+    }
+
+    const std::string base = "host=\"" + label_value(report.target.host) + "\",user=\"" +
+                             label_value(report.target.user) + "\"";
+    std::string out;
+    for (const Family* f : {&up, &exit_code, &duration, &status, &check_duration, &messages,
+                            &unseen, &quota_usage, &quota_limit, &cert_expiry}) {
+        if (f->samples.empty()) continue;
+        out += std::string("# HELP ") + f->name + " " + f->help + "\n";
+        out += std::string("# TYPE ") + f->name + " gauge\n";
+        for (const auto& [labels, value] : f->samples)
+            out += std::string(f->name) + "{" + base + labels + "} " + value + "\n";
+    }
+    return out;
+}
+
+}  // namespace imapcheck
