@@ -1,16 +1,17 @@
 // imapcheck: command-line parsing and validation (SPEC §4). cxxopts reads the words; the
 // checks here turn them into a Config or into one clear line for a usage error (exit 3).
-#define CXXOPTS_VECTOR_DELIMITER '\0'  // folder names may contain commas
 #include "imapcheck/cli.hpp"
 
 #include <curl/curl.h>
 #include <openssl/opensslv.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
-#include <cxxopts.hpp>
+#include <map>
 #include <stdexcept>
 
+#include "cli_options.hpp"
 #include "imapcheck/credentials.hpp"
 #include "imapcheck/imap/mutf7.hpp"
 #include "imapcheck/render.hpp"
@@ -114,48 +115,6 @@ OutputFormat output_format(const cxxopts::ParseResult& r) {
                                  {"prometheus", OutputFormat::Prometheus}});
 }
 
-cxxopts::Options make_options() {
-    cxxopts::Options o("imapcheck");
-    o.add_options()
-        ("H,host", "", cxxopts::value<std::string>())
-        ("p,port", "", cxxopts::value<std::string>())
-        ("tls", "", cxxopts::value<std::string>())
-        ("connect-to", "", cxxopts::value<std::string>())
-        ("proxy", "", cxxopts::value<std::string>())
-        ("4", "")
-        ("6", "")
-        ("cacert", "", cxxopts::value<std::string>())
-        ("k,insecure", "")
-        ("min-tls", "", cxxopts::value<std::string>())
-        ("timeout", "", cxxopts::value<std::string>()->default_value("30"))
-        ("connect-timeout", "", cxxopts::value<std::string>()->default_value("10"))
-        ("command-timeout", "", cxxopts::value<std::string>()->default_value("15"))
-        ("u,user", "", cxxopts::value<std::string>())
-        ("password-env", "", cxxopts::value<std::string>()->default_value("IMAPCHECK_PASSWORD"))
-        ("password-file", "", cxxopts::value<std::string>())
-        ("netrc", "")
-        ("netrc-file", "", cxxopts::value<std::string>())
-        ("auth", "", cxxopts::value<std::string>()->default_value("auto"))
-        ("allow-plaintext-auth", "")
-        ("mailbox", "", cxxopts::value<std::string>()->default_value("INBOX"))
-        ("search", "", cxxopts::value<std::string>()->default_value("UNSEEN"))
-        ("fetch-bytes", "", cxxopts::value<std::string>()->default_value("4096"))
-        ("expect-folder", "", cxxopts::value<std::vector<std::string>>())
-        ("quota-warn", "", cxxopts::value<std::string>()->default_value("80"))
-        ("quota-crit", "", cxxopts::value<std::string>()->default_value("95"))
-        ("cert-warn-days", "", cxxopts::value<std::string>()->default_value("14"))
-        ("cert-crit-days", "", cxxopts::value<std::string>()->default_value("3"))
-        ("warn-time", "", cxxopts::value<std::string>())
-        ("crit-time", "", cxxopts::value<std::string>())
-        ("format", "", cxxopts::value<std::string>()->default_value("text"))
-        ("o,output", "", cxxopts::value<std::string>())
-        ("trace", "", cxxopts::value<std::string>())
-        ("no-color", "")
-        ("V,version", "")
-        ("h,help", "");
-    return o;
-}
-
 Config build_config(const cxxopts::ParseResult& r, const GetEnv& getenv) {
     Config c;
     if (!r.count("host")) throw UsageError("--host is required (the IMAP server to check)");
@@ -177,8 +136,8 @@ Config build_config(const cxxopts::ParseResult& r, const GetEnv& getenv) {
 
     if (r.count("connect-to")) c.connect_to = connect_to_entry(r["connect-to"].as<std::string>(), c.port);
     if (r.count("proxy")) c.proxy = r["proxy"].as<std::string>();
-    if (r.count("4") && r.count("6")) throw UsageError("-4 and -6 exclude each other");
-    c.ip_version = r.count("4") ? IpVersion::V4 : r.count("6") ? IpVersion::V6 : IpVersion::Any;
+    if (r.count("ipv4") && r.count("ipv6")) throw UsageError("-4 and -6 exclude each other");
+    c.ip_version = r.count("ipv4") ? IpVersion::V4 : r.count("ipv6") ? IpVersion::V6 : IpVersion::Any;
     if (r.count("cacert")) c.cacert = r["cacert"].as<std::string>();
     c.insecure = r.count("insecure") > 0;
     if (r.count("min-tls")) {
@@ -242,13 +201,52 @@ Config build_config(const cxxopts::ParseResult& r, const GetEnv& getenv) {
     return c;
 }
 
+// The option name cxxopts quotes in its messages (‘name’), or "" when there is none.
+std::string quoted_option(const std::string& message) {
+    auto open = message.find("\xE2\x80\x98"), close = message.find("\xE2\x80\x99");
+    if (open == std::string::npos || close == std::string::npos || close < open) return "";
+    return message.substr(open + 3, close - open - 3);
+}
+
+// cxxopts' words for a parse error, turned into one line that suggests the fix.
+std::string explain(const cxxopts::exceptions::exception& e) {
+    std::string name = quoted_option(e.what());
+    if (dynamic_cast<const cxxopts::exceptions::no_such_option*>(&e) && !name.empty()) {
+        std::string dashes = name.size() == 1 ? "-" : "--";
+        auto suggestion = name.size() > 1 ? cli::closest_option(name) : std::nullopt;
+        return "unknown option " + dashes + name +
+               (suggestion ? " (did you mean --" + *suggestion + "?)" : "");
+    }
+    if (dynamic_cast<const cxxopts::exceptions::missing_argument*>(&e) && !name.empty())
+        return (name.size() == 1 ? "-" : "--") + name + " needs a value";
+    return e.what();
+}
+
+// A usage error about an option that came from IMAPCHECK_<OPTION> says so, or the
+// administrator would search the command line for it in vain.
+std::string with_source(std::string message, const std::map<std::string, std::string>& from_env) {
+    for (const auto& [name, variable] : from_env) {
+        std::string flag = "--" + name;
+        auto at = message.find(flag);
+        bool whole = at != std::string::npos &&
+                     (at + flag.size() == message.size() ||
+                      !(std::isalnum(static_cast<unsigned char>(message[at + flag.size()])) ||
+                        message[at + flag.size()] == '-'));
+        if (whole) return message + " (set by " + variable + ")";
+    }
+    return message;
+}
+
 }  // namespace
 
 CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& getenv) {
     CliOutcome out;
+    std::map<std::string, std::string> from_env;
     try {
-        auto options = make_options();
-        auto r = options.parse(argc, argv);
+        std::vector<std::string> args = cli::with_environment(argc, argv, getenv, from_env);
+        std::vector<const char*> pointers;
+        for (const auto& a : args) pointers.push_back(a.c_str());
+        auto r = cli::make_parser().parse(static_cast<int>(pointers.size()), pointers.data());
         if (r.count("help")) {
             out.kind = CliOutcome::Kind::Help;
             return out;
@@ -268,10 +266,13 @@ CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& g
         out.config = build_config(r, getenv);
     } catch (const UsageError& e) {
         out.kind = CliOutcome::Kind::UsageError;
+        out.message = with_source(e.what(), from_env);
+    } catch (const std::invalid_argument& e) {  // an IMAPCHECK_<FLAG> that is not 1 or 0
+        out.kind = CliOutcome::Kind::UsageError;
         out.message = e.what();
     } catch (const cxxopts::exceptions::exception& e) {
         out.kind = CliOutcome::Kind::UsageError;
-        out.message = e.what();
+        out.message = with_source(explain(e), from_env);
     }
     return out;
 }
@@ -294,7 +295,7 @@ Connection:
       --tls MODE           implicit | starttls | none (default: implicit on port 993, else starttls)
       --connect-to ADDR[:PORT]  connect there, but verify the certificate for HOST
       --proxy URL          e.g. socks5h://127.0.0.1:1080
-  -4, -6                   use only IPv4 / IPv6
+  -4, --ipv4 / -6, --ipv6  use only IPv4 / IPv6
       --cacert FILE        trust these CA certificates (PEM) instead of the system store
   -k, --insecure           do not verify the certificate (the tls check then warns)
       --min-tls 1.2|1.3    lowest TLS version accepted
@@ -331,6 +332,9 @@ Output:
   -V, --version            version, with libcurl and OpenSSL versions
   -h, --help               this help
 
+Every option can also be set as IMAPCHECK_<OPTION> (IMAPCHECK_HOST, IMAPCHECK_CONNECT_TIMEOUT,
+IMAPCHECK_INSECURE=1, ...); the command line wins.
+
 Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad usage or internal error).
 
 Examples:
@@ -338,7 +342,8 @@ Examples:
   imapcheck -H mail.example.com -u alice --password-file ~/.imapcheck-pw --format json -o alice.json
   imapcheck -H mail.example.com -u alice --connect-to 10.0.0.7 --expect-folder Sent --trace -
   imapcheck -H mail.example.com -u alice --password-file /etc/imapcheck/alice.pw --format prometheus \
-      -o /var/lib/node_exporter/textfile_collector/imapcheck.prom
+      -o /var/lib/prometheus/node-exporter/imapcheck-alice.prom
+  IMAPCHECK_HOST=mail.example.com IMAPCHECK_USER=alice IMAPCHECK_FORMAT=nagios imapcheck
 )";
 }
 

@@ -1,0 +1,177 @@
+// imapcheck: the option table, the cxxopts parser made from it, IMAPCHECK_<OPTION>
+// environment variables (the command line wins over them) and "did you mean" suggestions.
+#include "cli_options.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+namespace imapcheck::cli {
+
+const std::vector<OptionSpec>& option_table() {
+    static const std::vector<OptionSpec> table = {
+        // Connection
+        {"H,host", true, nullptr},
+        {"p,port", true, nullptr},
+        {"tls", true, nullptr},
+        {"connect-to", true, nullptr},
+        {"proxy", true, nullptr},
+        {"4,ipv4", false, nullptr},
+        {"6,ipv6", false, nullptr},
+        {"cacert", true, nullptr},
+        {"k,insecure", false, nullptr},
+        {"min-tls", true, nullptr},
+        {"timeout", true, "30"},
+        {"connect-timeout", true, "10"},
+        {"command-timeout", true, "15"},
+        // Auth
+        {"u,user", true, nullptr},
+        {"password-env", true, "IMAPCHECK_PASSWORD"},
+        {"password-file", true, nullptr},
+        {"netrc", false, nullptr},
+        {"netrc-file", true, nullptr},
+        {"auth", true, "auto"},
+        {"allow-plaintext-auth", false, nullptr},
+        // Checks
+        {"mailbox", true, "INBOX"},
+        {"search", true, "UNSEEN"},
+        {"fetch-bytes", true, "4096"},
+        {"expect-folder", true, nullptr, true},
+        // Thresholds
+        {"quota-warn", true, "80"},
+        {"quota-crit", true, "95"},
+        {"cert-warn-days", true, "14"},
+        {"cert-crit-days", true, "3"},
+        {"warn-time", true, nullptr},
+        {"crit-time", true, nullptr},
+        // Output
+        {"format", true, "text"},
+        {"o,output", true, nullptr},
+        {"trace", true, nullptr},
+        {"no-color", false, nullptr},
+        {"V,version", false, nullptr, false, false},
+        {"h,help", false, nullptr, false, false},
+    };
+    return table;
+}
+
+std::string long_name(const OptionSpec& spec) {
+    std::string names = spec.names;
+    auto comma = names.find(',');
+    return comma == std::string::npos ? names : names.substr(comma + 1);
+}
+
+std::string environment_name(const OptionSpec& spec) {
+    std::string name = "IMAPCHECK_";
+    for (char c : long_name(spec))
+        name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
+cxxopts::Options make_parser() {
+    cxxopts::Options o("imapcheck");
+    auto adder = o.add_options();
+    for (const auto& spec : option_table()) {
+        if (!spec.takes_value) {
+            adder(spec.names, "");
+        } else if (spec.repeatable) {
+            adder(spec.names, "", cxxopts::value<std::vector<std::string>>());
+        } else if (spec.default_value) {
+            adder(spec.names, "", cxxopts::value<std::string>()->default_value(spec.default_value));
+        } else {
+            adder(spec.names, "", cxxopts::value<std::string>());
+        }
+    }
+    return o;
+}
+
+namespace {
+
+std::optional<bool> flag_value(std::string value) {
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (value == "1" || value == "yes" || value == "true" || value == "on") return true;
+    if (value.empty() || value == "0" || value == "no" || value == "false" || value == "off")
+        return false;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::string> with_environment(int argc, const char* const* argv, const GetEnv& getenv,
+                                          std::map<std::string, std::string>& from_env) {
+    // What the command line gives: parsed once on its own (its errors are its own).
+    auto given = make_parser().parse(argc, argv);
+    // -4 and -6 are one choice: either on the command line overrides both variables.
+    bool family_given = given.count("ipv4") || given.count("ipv6");
+
+    std::vector<std::string> args = {argc > 0 ? argv[0] : "imapcheck"};
+    for (const auto& spec : option_table()) {
+        std::string name = long_name(spec);
+        if (!spec.from_environment || given.count(name)) continue;
+        if (family_given && (name == "ipv4" || name == "ipv6")) continue;
+        std::string variable = environment_name(spec);
+        auto value = getenv(variable);
+        if (!value) continue;
+        if (!spec.takes_value) {
+            auto on = flag_value(*value);
+            if (!on) throw std::invalid_argument(variable + " must be 1 or 0 (got '" + *value + "')");
+            if (!*on) continue;
+            args.push_back("--" + name);
+        } else if (value->empty()) {
+            continue;  // set but empty counts as unset, as with NO_COLOR
+        } else if (spec.repeatable) {
+            // Several values, one per line (folder names may hold commas, never line breaks).
+            std::size_t start = 0;
+            while (start <= value->size()) {
+                auto end = value->find('\n', start);
+                if (end == std::string::npos) end = value->size();
+                if (end > start) args.push_back("--" + name + "=" + value->substr(start, end - start));
+                start = end + 1;
+            }
+        } else {
+            args.push_back("--" + name + "=" + *value);
+        }
+        from_env[name] = variable;
+    }
+    args.insert(args.end(), argv + std::min(argc, 1), argv + argc);
+    return args;
+}
+
+namespace {
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> closest_option(const std::string& word) {
+    std::optional<std::string> best;
+    std::size_t best_distance = 3;  // more than two edits away is a different word
+    for (const auto& spec : option_table()) {
+        std::string name = long_name(spec);
+        std::size_t d = edit_distance(word, name);
+        // A prefix is a suggestion too: --connect for --connect-to.
+        if (name.size() > word.size() && word.size() >= 3 && name.compare(0, word.size(), word) == 0)
+            d = std::min<std::size_t>(d, 1);
+        if (d < best_distance) {
+            best_distance = d;
+            best = name;
+        }
+    }
+    return best;
+}
+
+}  // namespace imapcheck::cli
