@@ -11,6 +11,33 @@ COMP_WORDS=(imapcheck --tls st)
 COMP_CWORD=2
 _imapcheck
 [ "${COMPREPLY[*]}" = "starttls" ] || { echo "FAIL: completion of --tls st gave '${COMPREPLY[*]}'"; exit 1; }
+# Every option --help names is completed and documented in the man page.
+COMP_WORDS=(imapcheck --)
+COMP_CWORD=1
+_imapcheck
+completions=" ${COMPREPLY[*]} "
+man_page=$(sed 's/\\-/-/g' "$src/man/imapcheck.1")
+for option in $("$binary" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+	[[ $completions == *" $option "* ]] || { echo "FAIL: bash completion lacks $option"; exit 1; }
+	grep -q -- "$option" <<<"$man_page" || { echo "FAIL: man page lacks $option"; exit 1; }
+done
+# The options and IMAPCHECK_<OPTION> variables the examples use are ones imapcheck has.
+help_options=$("$binary" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
+for file in "$src"/contrib/nagios/* "$src"/contrib/icinga2/* "$src"/contrib/systemd/* \
+	"$src"/contrib/cron/* "$src"/contrib/ci/*; do
+	for option in $(grep -v '^ *[#/]' "$file" | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+		grep -qx -- "$option" <<<"$help_options" || { echo "FAIL: $file uses unknown option $option"; exit 1; }
+	done
+	for variable in $(grep -o 'IMAPCHECK_[A-Z0-9_]*' "$file" | sort -u); do
+		[ "$variable" = IMAPCHECK_PASSWORD ] && continue
+		option=--$(tr 'A-Z_' 'a-z-' <<<"${variable#IMAPCHECK_}")
+		grep -qx -- "$option" <<<"$help_options" || { echo "FAIL: $file sets $variable, but there is no $option"; exit 1; }
+	done
+done
+COMP_WORDS=(imapcheck --format p)
+COMP_CWORD=2
+_imapcheck
+[ "${COMPREPLY[*]}" = "prometheus" ] || { echo "FAIL: completion of --format p gave '${COMPREPLY[*]}'"; exit 1; }
 /usr/bin/python3 - "$src"/contrib/ci/*.yml <<'PY'
 import sys, yaml
 for path in sys.argv[1:]:
