@@ -100,13 +100,24 @@ std::optional<bool> flag_value(std::string value) {
 
 std::vector<std::string> with_environment(int argc, const char* const* argv, const GetEnv& getenv,
                                           std::map<std::string, std::string>& from_env) {
+    std::vector<std::string> args = {argc > 0 ? argv[0] : "imapcheck"};
+    auto command_line = [&] {
+        args.insert(args.end(), argv + std::min(argc, 1), argv + argc);
+        return args;
+    };
+    // Most runs set no variable: then the command line is all there is to parse.
+    const auto& table = option_table();
+    if (std::none_of(table.begin(), table.end(), [&](const OptionSpec& spec) {
+            return spec.from_environment && getenv(environment_name(spec));
+        }))
+        return command_line();
+
     // What the command line gives: parsed once on its own (its errors are its own).
     auto given = make_parser().parse(argc, argv);
     // -4 and -6 are one choice: either on the command line overrides both variables.
     bool family_given = given.count("ipv4") || given.count("ipv6");
 
-    std::vector<std::string> args = {argc > 0 ? argv[0] : "imapcheck"};
-    for (const auto& spec : option_table()) {
+    for (const auto& spec : table) {
         std::string name = long_name(spec);
         if (!spec.from_environment || given.count(name)) continue;
         if (family_given && (name == "ipv4" || name == "ipv6")) continue;
@@ -134,8 +145,7 @@ std::vector<std::string> with_environment(int argc, const char* const* argv, con
         }
         from_env[name] = variable;
     }
-    args.insert(args.end(), argv + std::min(argc, 1), argv + argc);
-    return args;
+    return command_line();
 }
 
 namespace {

@@ -420,6 +420,9 @@ std::unique_ptr<Connection> connect(const Config& config, const Deadline& run_de
 }
 
 void global_transport_init() {
+    // No OpenSSL clean-up at exit: freeing its tables costs 1.4 million instructions for
+    // memory the process returns anyway. Must be the first initialisation of OpenSSL.
+    OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, nullptr);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     g_ssl_ctx_index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
 }
