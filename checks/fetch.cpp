@@ -40,24 +40,39 @@ std::string human_size(std::uint64_t bytes) {
     return buf;
 }
 
+// The message to fetch: the newest SEARCH hit, else the newest message; nullopt when the
+// mailbox is empty.
+std::optional<std::uint64_t> fetch_target(const RunContext& ctx) {
+    if (ctx.newest_hit) return ctx.newest_hit;
+    if (ctx.session->exists().value_or(0) > 0) return ctx.session->exists();
+    return std::nullopt;
+}
+
+std::unique_ptr<imap::Command> fetch_command(const Config& config, std::uint64_t target) {
+    std::string items = "(UID FLAGS RFC822.SIZE BODY.PEEK[HEADER]";
+    if (config.fetch_bytes > 0)
+        items += " BODY.PEEK[TEXT]<0." + std::to_string(config.fetch_bytes) + ">";
+    items += ")";
+    auto command = std::make_unique<imap::Command>("FETCH");
+    command->raw(std::to_string(target)).raw(items);
+    return command;
+}
+
 }  // namespace
+
+Plan plan_fetch(const RunContext& ctx) {
+    // The message number comes from SEARCH's answer (or EXAMINE's when SEARCH could not run).
+    if (!ctx.finished_check("search")) return Plan::unknown();
+    auto target = fetch_target(ctx);
+    return target ? Plan::of(fetch_command(ctx.config, *target)) : Plan::nothing();
+}
 
 CheckResult run_fetch(RunContext& ctx) {
     const Config& config = ctx.config;
-    std::optional<std::uint64_t> target = ctx.newest_hit;
-    std::string which = "newest match";
-    if (!target && ctx.session->exists().value_or(0) > 0) {
-        target = ctx.session->exists();
-        which = "newest message";
-    }
+    const std::optional<std::uint64_t> target = fetch_target(ctx);
     if (!target) return skip(config.mailbox + " is empty: nothing to fetch");
-
-    std::string items = "(UID FLAGS RFC822.SIZE BODY.PEEK[HEADER]";
-    if (config.fetch_bytes > 0) items += " BODY.PEEK[TEXT]<0." + std::to_string(config.fetch_bytes) + ">";
-    items += ")";
-    imap::Command command("FETCH");
-    command.raw(std::to_string(*target)).raw(items);
-    auto reply = ctx.session->run(command, ctx.deadline);
+    const std::string which = ctx.newest_hit ? "newest match" : "newest message";
+    auto reply = ctx.session->run(*fetch_command(config, *target), ctx.deadline);
     Json details = {{"message", *target}};
     if (!reply || !reply->ok()) return fail_reply("FETCH " + std::to_string(*target), reply, details);
 

@@ -21,10 +21,14 @@ bool same_mailbox(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+Plan plan_list(const RunContext&) {
+    auto command = std::make_unique<imap::Command>("LIST");
+    command->string("").string("*");
+    return Plan::of(std::move(command));
+}
+
 CheckResult run_list(RunContext& ctx) {
-    imap::Command command("LIST");
-    command.string("").string("*");
-    auto reply = ctx.session->run(command, ctx.deadline);
+    auto reply = ctx.session->run(*plan_list(ctx).command, ctx.deadline);
     if (!reply || !reply->ok()) return fail_reply("LIST", reply);
 
     Json mailboxes = Json::array();

@@ -4,9 +4,13 @@
 
 namespace imapcheck {
 
+Plan plan_logout(const RunContext&) {
+    return Plan::of(std::make_unique<imap::Command>("LOGOUT"));
+}
+
 CheckResult run_logout(RunContext& ctx) {
     Session& session = *ctx.session;
-    auto reply = session.run(imap::Command("LOGOUT"), ctx.deadline);
+    auto reply = session.run(*plan_logout(ctx).command, ctx.deadline);
     const bool said_bye = session.bye().has_value();
     session.close();
     if (reply && reply->ok())

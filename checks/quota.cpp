@@ -44,14 +44,18 @@ std::string describe(const Resource& r) {
 
 }  // namespace
 
+Plan plan_quota(const RunContext& ctx) {
+    if (!ctx.session->has_capability("QUOTA")) return Plan::nothing();
+    auto command = std::make_unique<imap::Command>("GETQUOTAROOT");
+    command->mailbox(ctx.config.mailbox);
+    return Plan::of(std::move(command));
+}
+
 CheckResult run_quota(RunContext& ctx) {
     const Config& config = ctx.config;
-    if (!ctx.session->has_capability("QUOTA"))
-        return skip("server does not advertise QUOTA");
-
-    imap::Command command("GETQUOTAROOT");
-    command.mailbox(config.mailbox);
-    auto reply = ctx.session->run(command, ctx.deadline);
+    Plan plan = plan_quota(ctx);
+    if (plan.kind == Plan::Kind::Nothing) return skip("server does not advertise QUOTA");
+    auto reply = ctx.session->run(*plan.command, ctx.deadline);
     if (!reply || !reply->ok()) return fail_reply("GETQUOTAROOT " + config.mailbox, reply);
 
     std::vector<std::string> roots;

@@ -7,10 +7,16 @@
 
 namespace imapcheck {
 
+// Sent ahead with EXAMINE: a server answers commands in order, so SEARCH runs in the
+// mailbox EXAMINE opened; if EXAMINE fails, SEARCH's answer is never looked at.
+Plan plan_search(const RunContext& ctx) {
+    auto command = std::make_unique<imap::Command>("SEARCH");
+    command->raw(ctx.config.search);
+    return Plan::of(std::move(command));
+}
+
 CheckResult run_search(RunContext& ctx) {
-    imap::Command command("SEARCH");
-    command.raw(ctx.config.search);
-    auto reply = ctx.session->run(command, ctx.deadline);
+    auto reply = ctx.session->run(*plan_search(ctx).command, ctx.deadline);
     Json details = {{"criteria", ctx.config.search}};
     if (!reply || !reply->ok()) return fail_reply("SEARCH " + ctx.config.search, reply, details);
 

@@ -4,10 +4,14 @@
 
 namespace imapcheck {
 
+Plan plan_select(const RunContext& ctx) {
+    auto command = std::make_unique<imap::Command>("EXAMINE");
+    command->mailbox(ctx.config.mailbox);
+    return Plan::of(std::move(command));
+}
+
 CheckResult run_select(RunContext& ctx) {
-    imap::Command command("EXAMINE");
-    command.mailbox(ctx.config.mailbox);
-    auto reply = ctx.session->run(command, ctx.deadline);
+    auto reply = ctx.session->run(*plan_select(ctx).command, ctx.deadline);
     Json details = {{"mailbox", ctx.config.mailbox}};
     if (!reply || !reply->ok()) return fail_reply("EXAMINE " + ctx.config.mailbox, reply, details);
 

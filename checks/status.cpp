@@ -4,10 +4,14 @@
 
 namespace imapcheck {
 
+Plan plan_status(const RunContext& ctx) {
+    auto command = std::make_unique<imap::Command>("STATUS");
+    command->mailbox(ctx.config.mailbox).raw("(MESSAGES UNSEEN UIDNEXT UIDVALIDITY)");
+    return Plan::of(std::move(command));
+}
+
 CheckResult run_status(RunContext& ctx) {
-    imap::Command command("STATUS");
-    command.mailbox(ctx.config.mailbox).raw("(MESSAGES UNSEEN UIDNEXT UIDVALIDITY)");
-    auto reply = ctx.session->run(command, ctx.deadline);
+    auto reply = ctx.session->run(*plan_status(ctx).command, ctx.deadline);
     Json details = {{"mailbox", ctx.config.mailbox}};
     if (!reply || !reply->ok()) return fail_reply("STATUS " + ctx.config.mailbox, reply, details);
 

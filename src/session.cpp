@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <utility>
 
 #include <openssl/crypto.h>
 
@@ -100,59 +101,80 @@ Result<imap::Response> Session::read_response(const Deadline& deadline) {
     }
 }
 
-Result<Reply> Session::run(const imap::Command& command, const Deadline& run_deadline,
-                           const ContinuationHandler& on_continuation) {
-    if (!open()) return make_error(Error::Kind::Closed, "connection is closed");
-    const Deadline deadline = Deadline::after(command_timeout_).earlier(run_deadline);
-    const bool run_bound_first = deadline.at() == run_deadline.at();
+std::string Session::next_tag() {
     // "C" tags keep ours apart from libcurl's "A" tags of the connect phase in a transcript.
-    char tag_buf[16];
-    std::snprintf(tag_buf, sizeof tag_buf, "C%03u", next_tag_++);
-    const std::string tag = tag_buf;
-    const std::string verb = upper(command.verb());
+    char tag[16];
+    std::snprintf(tag, sizeof tag, "C%03u", next_tag_++);
+    return tag;
+}
 
-    Reply reply;
-    transcript_.client(tag + " " + command.redacted());
+bool Session::send_ahead(const imap::Command& command, const Deadline& run_deadline) {
+    if (!open()) return false;
+    const std::string key = command.redacted();
+    for (const auto& f : in_flight_)
+        if (f.key == key) return true;
     const bool literal_plus = has_capability("LITERAL+");
-    auto segments = command.segments(literal_plus);  // may hold secrets: wiped below
+    auto segments = command.segments(literal_plus);
+    // A synchronizing literal waits for "+", and a secret is never sent before its turn.
+    for (const auto& seg : segments)
+        if (seg.secret || (seg.literal && !literal_plus)) return false;
+    const std::string tag = next_tag();
+    std::string wire;
     for (std::size_t i = 0; i < segments.size(); ++i) {
-        auto& seg = segments[i];
-        std::string line = (i == 0 ? tag + " " : std::string()) + seg.text + "\r\n";
-        auto sent_line = send_raw(line, deadline);
-        if (seg.secret) {
-            OPENSSL_cleanse(line.data(), line.size());
-            OPENSSL_cleanse(seg.text.data(), seg.text.size());
-        }
-        if (!sent_line) return sent_line.error();
-        if (!seg.literal) break;
-        // A synchronizing literal waits for the server's "+" (RFC 3501 §7.5); a NO/BAD
-        // instead means the server refused the command.
-        while (!literal_plus) {
-            auto r = read_response(deadline);
-            if (!r) return with_context(r.error(), verb, run_bound_first, command_timeout_);
-            if (r->kind == imap::Response::Kind::Continuation) break;
-            if (r->kind == imap::Response::Kind::Tagged && r->tag == tag) {
-                reply.tagged = std::move(r.value());
-                return reply;
-            }
-            reply.untagged.push_back(std::move(r.value()));
-        }
-        auto sent_literal = send_raw(*seg.literal, deadline);
-        if (seg.secret) OPENSSL_cleanse(seg.literal->data(), seg.literal->size());
-        if (!sent_literal) return sent_literal.error();
+        wire += (i == 0 ? tag + " " : std::string()) + segments[i].text + "\r\n";
+        if (!segments[i].literal) break;
+        wire += *segments[i].literal;
     }
+    transcript_.client(tag + " " + key);
+    if (!send_raw(wire, Deadline::after(command_timeout_).earlier(run_deadline))) return false;
+    in_flight_.push_back({tag, key, upper(command.verb()), Clock::now(), {}, false});
+    return true;
+}
 
-    while (true) {
+std::optional<double> Session::take_command_ms() {
+    return std::exchange(command_ms_, std::nullopt);
+}
+
+Result<Reply> Session::claim(std::deque<InFlight>::iterator entry) {
+    Reply reply = std::move(entry->reply);
+    in_flight_.erase(entry);
+    command_ms_ = command_ms_.value_or(0) + reply.elapsed_ms;
+    return reply;
+}
+
+Session::InFlight* Session::owner_of(const imap::Response& r) {
+    // Data a command asks for goes to the oldest unanswered command of that kind, since a
+    // server may run independent commands at once (RFC 3501 §5.5); anything else (EXISTS,
+    // FLAGS, OK [UIDVALIDITY], unsolicited lines) to the oldest unanswered command.
+    static constexpr std::pair<std::string_view, std::string_view> kAnswers[] = {
+        {"LIST", "LIST"},     {"STATUS", "STATUS"},          {"SEARCH", "SEARCH"},
+        {"FETCH", "FETCH"},   {"QUOTAROOT", "GETQUOTAROOT"}, {"QUOTA", "GETQUOTAROOT"},
+        {"CAPABILITY", "CAPABILITY"}};
+    InFlight* oldest = nullptr;
+    for (auto& f : in_flight_) {
+        if (f.done) continue;
+        if (!oldest) oldest = &f;
+        for (auto [response, verb] : kAnswers)
+            if (r.name == response && f.verb == verb) return &f;
+    }
+    return oldest;
+}
+
+Result<Unit> Session::collect(InFlight& target, const Deadline& deadline, const std::string& verb,
+                              bool run_bound_first, OnContinuation on_continuation,
+                              const ContinuationHandler& handler) {
+    while (!target.done) {
         auto r = read_response(deadline);
         if (!r) return with_context(r.error(), verb, run_bound_first, command_timeout_);
         if (r->kind == imap::Response::Kind::Continuation) {
-            if (!on_continuation) {
+            if (on_continuation == OnContinuation::Return) return Unit{};
+            if (on_continuation == OnContinuation::Refuse) {
                 // Nothing of ours is pending: answering would put the stream out of step.
                 broken_ = true;
-                return make_error(Error::Kind::Protocol,
-                                  "server asked to continue a " + verb + " command that has nothing more to send");
+                return make_error(Error::Kind::Protocol, "server asked to continue a " + verb +
+                                                             " command that has nothing more to send");
             }
-            std::optional<std::string> answer = on_continuation(r.value());
+            std::optional<std::string> answer = handler(r.value());
             transcript_.client(answer ? "***" : "*");
             std::string line = (answer ? *answer : std::string("*")) + "\r\n";
             auto sent = send_raw(line, deadline);
@@ -162,18 +184,82 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& run_dea
             continue;
         }
         if (r->kind == imap::Response::Kind::Tagged) {
-            if (r->tag != tag) continue;  // not ours: a server bug, ignored
-            reply.tagged = std::move(r.value());
-            return reply;
+            auto owner = std::find_if(in_flight_.begin(), in_flight_.end(),
+                                      [&](const InFlight& f) { return f.tag == r->tag && !f.done; });
+            if (owner == in_flight_.end()) continue;  // not ours: a server bug, ignored
+            const auto now = Clock::now();
+            owner->reply.tagged = std::move(r.value());
+            owner->reply.elapsed_ms = elapsed_ms(std::max(owner->sent_at, last_answer_at_), now);
+            owner->done = true;
+            last_answer_at_ = now;
+            continue;
         }
-        if (reply.untagged.size() >= kMaxUntaggedPerCommand) {
+        InFlight* owner = owner_of(r.value());  // never null: `target` is unanswered
+        if (owner->reply.untagged.size() >= kMaxUntaggedPerCommand) {
             // A server streaming untagged lines forever must not grow memory without bound.
             broken_ = true;
-            return make_error(Error::Kind::Limit, "server sent more than " + std::to_string(kMaxUntaggedPerCommand) +
-                                                      " responses to " + verb);
+            return make_error(Error::Kind::Limit, "server sent more than " +
+                                                      std::to_string(kMaxUntaggedPerCommand) +
+                                                      " responses to " + owner->verb);
         }
-        reply.untagged.push_back(std::move(r.value()));
+        owner->reply.untagged.push_back(std::move(r.value()));
     }
+    return Unit{};
+}
+
+Result<Reply> Session::run(const imap::Command& command, const Deadline& run_deadline,
+                           const ContinuationHandler& on_continuation) {
+    if (!open()) return make_error(Error::Kind::Closed, "connection is closed");
+    const Deadline deadline = Deadline::after(command_timeout_).earlier(run_deadline);
+    const bool run_bound_first = deadline.at() == run_deadline.at();
+    const std::string verb = upper(command.verb());
+    const std::string key = command.redacted();
+
+    auto ahead = std::find_if(in_flight_.begin(), in_flight_.end(),
+                              [&](const InFlight& f) { return f.key == key; });
+    if (ahead != in_flight_.end()) {
+        if (auto got = collect(*ahead, deadline, verb, run_bound_first, OnContinuation::Refuse); !got)
+            return got.error();
+        return claim(ahead);
+    }
+
+    // Sent now and alone: what went ahead is answered first, and kept for its own run().
+    for (auto& f : in_flight_)
+        if (!f.done) {
+            if (auto drained = collect(f, deadline, verb, run_bound_first, OnContinuation::Refuse); !drained)
+                return drained.error();
+        }
+    in_flight_.push_back({next_tag(), key, verb, Clock::now(), {}, false});
+    InFlight& entry = in_flight_.back();
+    transcript_.client(entry.tag + " " + key);
+    const bool literal_plus = has_capability("LITERAL+");
+    auto segments = command.segments(literal_plus);  // may hold secrets: wiped below
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        auto& seg = segments[i];
+        std::string line = (i == 0 ? entry.tag + " " : std::string()) + seg.text + "\r\n";
+        auto sent_line = send_raw(line, deadline);
+        if (seg.secret) {
+            OPENSSL_cleanse(line.data(), line.size());
+            OPENSSL_cleanse(seg.text.data(), seg.text.size());
+        }
+        if (!sent_line) return sent_line.error();
+        if (!seg.literal) break;
+        if (!literal_plus) {
+            // A synchronizing literal waits for the server's "+" (RFC 3501 §7.5); a NO/BAD
+            // instead means the server refused the command.
+            auto got = collect(entry, deadline, verb, run_bound_first, OnContinuation::Return);
+            if (!got) return got.error();
+            if (entry.done) return claim(std::prev(in_flight_.end()));
+        }
+        auto sent_literal = send_raw(*seg.literal, deadline);
+        if (seg.secret) OPENSSL_cleanse(seg.literal->data(), seg.literal->size());
+        if (!sent_literal) return sent_literal.error();
+    }
+    auto got = collect(entry, deadline, verb, run_bound_first,
+                       on_continuation ? OnContinuation::Answer : OnContinuation::Refuse,
+                       on_continuation);
+    if (!got) return got.error();
+    return claim(std::prev(in_flight_.end()));
 }
 
 }  // namespace imapcheck

@@ -31,6 +31,26 @@ struct RunContext {
     std::optional<std::uint32_t> newest_hit;  // highest sequence number SEARCH returned
     // A check may report its own duration (e.g. from libcurl's timers) instead of wall time.
     std::optional<double> duration_override;
+    // Checks the runner is done with (run or skipped), in order.
+    std::vector<std::string_view> finished;
+
+    bool finished_check(std::string_view id) const;
+};
+
+// The one command a check will send, told before the check runs, so that the runner can
+// send it ahead with the commands of the checks after it (pipelining, RFC 3501 §5.5).
+struct Plan {
+    enum class Kind {
+        Unknown,  // depends on an answer still to come: nothing after it goes ahead either
+        Nothing,  // the check will send no command
+        Command,  // the check will send exactly `command`
+    };
+    Kind kind = Kind::Unknown;
+    std::unique_ptr<imap::Command> command;
+
+    static Plan unknown() { return {}; }
+    static Plan nothing() { return {Kind::Nothing, nullptr}; }
+    static Plan of(std::unique_ptr<imap::Command> command) { return {Kind::Command, std::move(command)}; }
 };
 
 struct Check {
@@ -39,6 +59,11 @@ struct Check {
     std::vector<std::string_view> requires_checks;
     bool needs_session;  // skip when the connection is gone
     std::function<CheckResult(RunContext&)> run;
+    // Empty for a check that may send anything: no command after it goes ahead.
+    std::function<Plan(const RunContext&)> plan = {};
+    // Its command never goes ahead: when the check runs, what is in flight is answered
+    // first and it goes by itself. The commands of the checks after it may go ahead of it.
+    bool alone = false;
 };
 
 // The sequence, in SPEC order.

@@ -1,9 +1,11 @@
 // imapcheck: one IMAP conversation over a Connection (RFC 3501 §2.2, RFC 9051 §2.2).
 // Sends commands with our own tags, sends literals the way the server allows, reads every
 // response until the tagged one, and keeps what any response may say in passing:
-// capabilities, [ALERT] texts, a BYE.
+// capabilities, [ALERT] texts, a BYE. Commands may be sent ahead of being run (pipelining,
+// RFC 3501 §5.5): several steps then cost one round trip.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -20,6 +22,9 @@ namespace imapcheck {
 struct Reply {
     imap::Response tagged;
     std::vector<imap::Response> untagged;
+    // From when the server could start on the command (it was sent, and the command before
+    // it was answered) to its tagged response: the server's time for it, plus the wire.
+    double elapsed_ms = 0;
 
     bool ok() const { return tagged.name == "OK"; }
     // "NO [AUTHENTICATIONFAILED] Authentication failed." for summaries.
@@ -43,8 +48,19 @@ public:
     bool open() const { return connection_->open() && !broken_; }
 
     // Runs one command to its tagged response. Errors: timeout, closed, unparsable stream.
+    // A command sent ahead is not sent again: its reply is collected.
     Result<Reply> run(const imap::Command& command, const Deadline& run_deadline,
                       const ContinuationHandler& on_continuation = {});
+
+    // Sends `command` now without waiting for its answer; a later run() of the same command
+    // collects the reply. False, and nothing sent, when it cannot go ahead: it carries a
+    // secret or needs a synchronizing literal, or the session is unusable. True without
+    // sending when the same command is already on its way.
+    bool send_ahead(const imap::Command& command, const Deadline& run_deadline);
+
+    // The sum of the replies' elapsed_ms that run() returned since the last call, or
+    // nullopt when it returned none: a step's own time, even when its command went ahead.
+    std::optional<double> take_command_ms();
 
     // Capabilities as last announced (upper-cased), from CAPABILITY responses or codes.
     bool has_capability(std::string_view name) const;
@@ -58,9 +74,26 @@ public:
     void close();
 
 private:
+    // A command on its way: sent, its responses collected as they arrive.
+    struct InFlight {
+        std::string tag, key, verb;  // key: the command as the transcript shows it
+        Clock::time_point sent_at;
+        Reply reply;
+        bool done = false;
+    };
+    // What collect() does with a "+" continuation request.
+    enum class OnContinuation { Refuse, Return, Answer };
+
     Result<imap::Response> read_response(const Deadline& deadline);
     Result<Unit> send_raw(std::string_view bytes, const Deadline& deadline);
     void observe(const imap::Response& response);
+    std::string next_tag();
+    // Reads responses until `target` is answered, filing each where it belongs.
+    Result<Unit> collect(InFlight& target, const Deadline& deadline, const std::string& verb,
+                         bool run_bound_first, OnContinuation on_continuation,
+                         const ContinuationHandler& handler = {});
+    InFlight* owner_of(const imap::Response& untagged);
+    Result<Reply> claim(std::deque<InFlight>::iterator entry);
 
     std::unique_ptr<Connection> connection_;
     Transcript& transcript_;
@@ -72,6 +105,9 @@ private:
     std::vector<std::string> alerts_;
     std::optional<imap::Response> bye_;
     std::optional<std::uint64_t> exists_;
+    std::deque<InFlight> in_flight_;
+    Clock::time_point last_answer_at_ = Clock::now();
+    std::optional<double> command_ms_;
 };
 
 }  // namespace imapcheck

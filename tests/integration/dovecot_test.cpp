@@ -396,6 +396,37 @@ TEST_F(DovecotTest, EveryFormatPassesItsParserOnAPassingAndAFailingRun) {
     }
 }
 
+// After login the steps whose commands are known go out together (RFC 3501 §5.5): STATUS,
+// EXAMINE and SEARCH in one round trip, LIST alone once they are answered (see the
+// registry), then FETCH (which needs SEARCH's answer), GETQUOTAROOT and LOGOUT together.
+// The trace shows the order on the wire; the report keeps SPEC order and the numbers.
+TEST_F(DovecotTest, StepsAfterLoginArePipelinedInTwoRoundTrips) {
+    std::string before = flags();
+    std::string trace = env("SANDBOX_DIR") + "/pipelined-trace.txt";
+    ProcessResult r = run({"--format", "json", "--trace", trace});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    expect_seeded_inbox(report(r));
+    std::ifstream in(trace);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    auto at = [&](const std::string& needle) {
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            if (lines[i].find(needle) != std::string::npos) return static_cast<long>(i);
+        ADD_FAILURE() << "no trace line with '" << needle << "'";
+        return -1L;
+    };
+    const long status_done = at("S: C002 OK Status completed");
+    for (const char* sent : {"C: C003 EXAMINE", "C: C004 SEARCH"})
+        EXPECT_LT(at(sent), status_done) << sent << " waits for STATUS's answer";
+    for (const char* answered : {"S: C002 OK Status", "S: C003 OK [READ-ONLY] Examine", "S: C004 OK Search"})
+        EXPECT_LT(at(answered), at("C: C005 LIST")) << "LIST goes alone, after " << answered;
+    EXPECT_GT(at("C: C006 FETCH"), at("S: C005 OK List completed")) << "FETCH needs SEARCH's answer";
+    const long fetch_done = at("S: C006 OK Fetch completed");
+    for (const char* sent : {"C: C007 GETQUOTAROOT", "C: C008 LOGOUT"})
+        EXPECT_LT(at(sent), fetch_done) << sent << " waits for FETCH's answer";
+    EXPECT_EQ(flags(), before);
+}
+
 TEST_F(DovecotTest, BadOptionExitsThreeWithOneLine) {
     ProcessResult r = testing::run_process({testing::imapcheck_binary(), "--host", "localhost", "--bogus"}, {});
     EXPECT_EQ(r.exit_code, 3);

@@ -1,0 +1,147 @@
+// Unit tests for Session pipelining (RFC 3501 §5.5): commands sent ahead go out at once and
+// are not sent again; each reply gets its own untagged responses, also from a server that
+// answers independent commands out of order; a command run normally first collects what
+// went ahead; what cannot go ahead (secrets, synchronizing literals) is refused.
+#include <gtest/gtest.h>
+
+#include "imapcheck/session.hpp"
+
+namespace imapcheck {
+namespace {
+
+// Everything sent is recorded; `server` is what the server will have said, handed out in
+// one piece per receive() so that pipelined answers arrive together.
+class ScriptedConnection : public Connection {
+public:
+    explicit ScriptedConnection(std::string server, std::string* sent)
+        : server_(std::move(server)), sent_(sent) {}
+    const ConnectFacts& facts() const override { return facts_; }
+    bool open() const override { return open_; }
+    Result<Unit> send(std::string_view bytes, const Deadline&) override {
+        sent_->append(bytes);
+        return Unit{};
+    }
+    Result<std::size_t> receive(char* buffer, std::size_t capacity, const Deadline&) override {
+        if (server_.empty()) return make_error(Error::Kind::Timeout, "no more script");
+        std::size_t n = std::min(capacity, server_.size());
+        server_.copy(buffer, n);
+        server_.erase(0, n);
+        return n;
+    }
+    void close() override { open_ = false; }
+
+private:
+    ConnectFacts facts_;
+    std::string server_;
+    std::string* sent_;
+    bool open_ = true;
+};
+
+class SessionTest : public ::testing::Test {
+protected:
+    Session& session_with(std::string server) {
+        session_ = std::make_unique<Session>(std::make_unique<ScriptedConnection>(std::move(server), &sent_),
+                                             transcript_, std::chrono::milliseconds(1000));
+        return *session_;
+    }
+    static const imap::Command& list() {
+        static const std::unique_ptr<imap::Command> command = [] {
+            auto c = std::make_unique<imap::Command>("LIST");
+            c->string("").string("*");
+            return c;
+        }();
+        return *command;
+    }
+    Deadline deadline_ = Deadline::after(std::chrono::seconds(5));
+    Transcript transcript_;
+    std::string sent_;
+    std::unique_ptr<Session> session_;
+};
+
+TEST_F(SessionTest, CommandsSentAheadGoOutAtOnceAndAreNotSentAgain) {
+    Session& s = session_with(
+        "* LIST () \"/\" INBOX\r\nC001 OK List done\r\n"
+        "* STATUS INBOX (MESSAGES 3)\r\nC002 OK Status done\r\n");
+    imap::Command status("STATUS");
+    status.mailbox("INBOX").raw("(MESSAGES)");
+    ASSERT_TRUE(s.send_ahead(list(), deadline_));
+    ASSERT_TRUE(s.send_ahead(status, deadline_));
+    ASSERT_TRUE(s.send_ahead(list(), deadline_)) << "already on its way";
+    EXPECT_EQ(sent_, "C001 LIST \"\" \"*\"\r\nC002 STATUS \"INBOX\" (MESSAGES)\r\n");
+
+    auto l = s.run(list(), deadline_);
+    ASSERT_TRUE(l) << l.error().message;
+    EXPECT_EQ(l->tagged.text, "List done");
+    ASSERT_EQ(l->untagged.size(), 1u);
+    EXPECT_EQ(l->untagged[0].name, "LIST");
+    auto st = s.run(status, deadline_);
+    ASSERT_TRUE(st) << st.error().message;
+    ASSERT_EQ(st->untagged.size(), 1u);
+    EXPECT_EQ(st->untagged[0].name, "STATUS");
+    EXPECT_EQ(sent_, "C001 LIST \"\" \"*\"\r\nC002 STATUS \"INBOX\" (MESSAGES)\r\n")
+        << "nothing was sent twice";
+    EXPECT_TRUE(s.take_command_ms().has_value());
+    EXPECT_FALSE(s.take_command_ms().has_value()) << "taken once";
+}
+
+TEST_F(SessionTest, DataGoesToTheCommandThatAskedForItEvenOutOfOrder) {
+    // A server may run independent commands at once: QUOTA data before LIST's, an EXISTS
+    // for nobody in particular, and GETQUOTAROOT finished first.
+    Session& s = session_with(
+        "* QUOTAROOT INBOX \"\"\r\n* 4 EXISTS\r\n* QUOTA \"\" (STORAGE 1 10)\r\n"
+        "C002 OK Quota done\r\n* LIST () \"/\" INBOX\r\nC001 OK List done\r\n");
+    imap::Command quota("GETQUOTAROOT");
+    quota.mailbox("INBOX");
+    ASSERT_TRUE(s.send_ahead(list(), deadline_));
+    ASSERT_TRUE(s.send_ahead(quota, deadline_));
+    auto l = s.run(list(), deadline_);
+    ASSERT_TRUE(l) << l.error().message;
+    ASSERT_EQ(l->untagged.size(), 2u);
+    EXPECT_EQ(l->untagged[0].name, "EXISTS") << "unasked-for data goes to the oldest command";
+    EXPECT_EQ(l->untagged[1].name, "LIST");
+    auto q = s.run(quota, deadline_);
+    ASSERT_TRUE(q) << q.error().message;
+    ASSERT_EQ(q->untagged.size(), 2u);
+    EXPECT_EQ(q->untagged[0].name, "QUOTAROOT");
+    EXPECT_EQ(q->untagged[1].name, "QUOTA");
+    EXPECT_EQ(s.exists(), 4u);
+}
+
+TEST_F(SessionTest, ACommandNotSentAheadWaitsForWhatWentAndLeavesItsReply) {
+    Session& s = session_with(
+        "* LIST () \"/\" INBOX\r\nC001 OK List done\r\n"
+        "* CAPABILITY IMAP4rev1\r\nC002 OK Capability done\r\n");
+    ASSERT_TRUE(s.send_ahead(list(), deadline_));
+    auto caps = s.run(imap::Command("CAPABILITY"), deadline_);
+    ASSERT_TRUE(caps) << caps.error().message;
+    ASSERT_EQ(caps->untagged.size(), 1u) << "LIST's data is not CAPABILITY's";
+    EXPECT_EQ(caps->untagged[0].name, "CAPABILITY");
+    auto l = s.run(list(), deadline_);
+    ASSERT_TRUE(l) << l.error().message;
+    ASSERT_EQ(l->untagged.size(), 1u);
+    EXPECT_EQ(l->untagged[0].name, "LIST");
+    EXPECT_EQ(sent_, "C001 LIST \"\" \"*\"\r\nC002 CAPABILITY\r\n") << "LIST was not sent again";
+}
+
+TEST_F(SessionTest, SecretsAndSynchronizingLiteralsDoNotGoAhead) {
+    Session& s = session_with("");
+    imap::Command login("LOGIN");
+    login.string("alice").string("secret", true);
+    EXPECT_FALSE(s.send_ahead(login, deadline_));
+    imap::Command examine("EXAMINE");
+    examine.string("caf\xC3\xA9 \r\n");  // needs a literal; the server has no LITERAL+
+    EXPECT_FALSE(s.send_ahead(examine, deadline_));
+    EXPECT_EQ(sent_, "");
+}
+
+TEST_F(SessionTest, AContinuationRequestToACommandSentAheadIsAnError) {
+    Session& s = session_with("+ go on\r\n");
+    ASSERT_TRUE(s.send_ahead(list(), deadline_));
+    auto l = s.run(list(), deadline_);
+    ASSERT_FALSE(l);
+    EXPECT_NE(l.error().message.find("server asked to continue a LIST command"), std::string::npos);
+    EXPECT_FALSE(s.open()) << "the stream is out of step";
+}
+
+}  // namespace
+}  // namespace imapcheck
