@@ -73,7 +73,7 @@ Result<Unit> Session::send_raw(std::string_view bytes, const Deadline& deadline)
 }
 
 Result<imap::Response> Session::read_response(const Deadline& deadline) {
-    std::array<char, 16384> buffer{};
+    std::array<char, 16384> buffer;  // not zeroed: receive() says how much it filled
     while (true) {
         if (auto next = reader_.next()) {
             if (!next->ok()) {
