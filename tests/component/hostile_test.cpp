@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "component_fixture.hpp"
+#include "loopback.hpp"
 
 namespace imapcheck {
 namespace {
@@ -42,18 +43,9 @@ class RawServer {
     };
 
     explicit RawServer(std::vector<Step> script) : script_(std::move(script)) {
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-            ::listen(listen_fd_, 4) != 0 ||
-            ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-            if (listen_fd_ >= 0) ::close(listen_fd_);
-            throw std::runtime_error("RawServer: cannot listen on 127.0.0.1");
-        }
-        port_ = ntohs(addr.sin_port);
+        auto listener = testing::listen_on_loopback(4);
+        listen_fd_ = listener.fd;
+        port_ = listener.port;
         thread_ = std::thread([this] { serve(); });
     }
     ~RawServer() {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "component_fixture.hpp"
+#include "loopback.hpp"
 
 namespace imapcheck {
 namespace {
@@ -20,15 +21,9 @@ namespace {
 class Socks5Relay {
 public:
     explicit Socks5Relay(std::uint16_t target_port) : target_port_(target_port) {
-        listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(listen_fd_, 1) != 0 ||
-            ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-            throw std::runtime_error("relay: cannot listen");
-        port_ = ntohs(addr.sin_port);
+        auto listener = testing::listen_on_loopback(1);
+        listen_fd_ = listener.fd;
+        port_ = listener.port;
         thread_ = std::thread([this] { serve(); });
     }
     ~Socks5Relay() {
@@ -73,14 +68,9 @@ private:
         ::close(client);
     }
     void relay(int client) {
-        int upstream = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = htons(target_port_);
+        int upstream = testing::connect_to_loopback(target_port_);
         const unsigned char ok[] = {5, 0, 0, 1, 127, 0, 0, 1, 0, 0};
-        if (::connect(upstream, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-            ::write(client, ok, sizeof ok) == static_cast<ssize_t>(sizeof ok)) {
+        if (upstream >= 0 && ::write(client, ok, sizeof ok) == static_cast<ssize_t>(sizeof ok)) {
             pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
             char data[16384];
             for (int idle = 0; idle < 100 && !stop_;) {
@@ -99,7 +89,7 @@ private:
                 if (closed) break;
             }
         }
-        ::close(upstream);
+        if (upstream >= 0) ::close(upstream);
     }
 
     std::uint16_t target_port_;
