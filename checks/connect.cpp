@@ -21,7 +21,8 @@ CheckResult run_connect(RunContext& ctx) {
     where = (where.find(':') != std::string::npos ? "[" + where + "]" : where) + ":" +
             std::to_string(f.port ? f.port : ctx.config.port);
     // Through a proxy, libcurl's peer is the proxy: say so rather than pass it off as the server.
-    if (!ctx.config.proxy.empty()) where = ctx.config.host + ":" + std::to_string(ctx.config.port) + " via proxy " + where;
+    if (!ctx.config.proxy.empty())
+        where = ctx.config.host + ":" + std::to_string(ctx.config.port) + " via proxy " + where;
 
     using Stage = ConnectFacts::Stage;
     if (f.reached == Stage::Connect || f.reached == Stage::Greeting)

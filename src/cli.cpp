@@ -137,7 +137,9 @@ Config build_config(const cxxopts::ParseResult& r, const GetEnv& getenv) {
     if (r.count("connect-to")) c.connect_to = connect_to_entry(r["connect-to"].as<std::string>(), c.port);
     if (r.count("proxy")) c.proxy = r["proxy"].as<std::string>();
     if (r.count("ipv4") && r.count("ipv6")) throw UsageError("-4 and -6 exclude each other");
-    c.ip_version = r.count("ipv4") ? IpVersion::V4 : r.count("ipv6") ? IpVersion::V6 : IpVersion::Any;
+    c.ip_version = r.count("ipv4")   ? IpVersion::V4
+                   : r.count("ipv6") ? IpVersion::V6
+                                     : IpVersion::Any;
     if (r.count("cacert")) c.cacert = r["cacert"].as<std::string>();
     c.insecure = r.count("insecure") > 0;
     if (r.count("min-tls")) {

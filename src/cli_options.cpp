@@ -126,7 +126,8 @@ std::vector<std::string> with_environment(int argc, const char* const* argv, con
         if (!value) continue;
         if (!spec.takes_value) {
             auto on = flag_value(*value);
-            if (!on) throw std::invalid_argument(variable + " must be 1 or 0 (got '" + *value + "')");
+            if (!on)
+                throw std::invalid_argument(variable + " must be 1 or 0 (got '" + *value + "')");
             if (!*on) continue;
             args.push_back("--" + name);
         } else if (value->empty()) {
@@ -137,7 +138,8 @@ std::vector<std::string> with_environment(int argc, const char* const* argv, con
             while (start <= value->size()) {
                 auto end = value->find('\n', start);
                 if (end == std::string::npos) end = value->size();
-                if (end > start) args.push_back("--" + name + "=" + value->substr(start, end - start));
+                if (end > start)
+                    args.push_back("--" + name + "=" + value->substr(start, end - start));
                 start = end + 1;
             }
         } else {
@@ -174,7 +176,8 @@ std::optional<std::string> closest_option(const std::string& word) {
         std::string name = long_name(spec);
         std::size_t d = edit_distance(word, name);
         // A prefix is a suggestion too: --connect for --connect-to.
-        if (name.size() > word.size() && word.size() >= 3 && name.compare(0, word.size(), word) == 0)
+        if (name.size() > word.size() && word.size() >= 3 &&
+            name.compare(0, word.size(), word) == 0)
             d = std::min<std::size_t>(d, 1);
         if (d < best_distance) {
             best_distance = d;

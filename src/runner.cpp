@@ -83,7 +83,8 @@ Report run_sequence(const Config& config, Transcript& transcript, Clock::time_po
     Report report;
     report.target = {config.host, config.port, to_string(config.tls), config.user, config.mailbox};
     report.started_at = utc_now_rfc3339();
-    RunContext ctx{config, Deadline(started + config.timeout), transcript, report, {}, {}, false, {}, {}, {}};
+    RunContext ctx{
+        config, Deadline(started + config.timeout), transcript, report, {}, {}, false, {}, {}, {}};
 
     // Checks that failed, or were skipped because of a failure, with the root cause.
     std::vector<std::pair<std::string, std::string>> broken;
@@ -119,7 +120,8 @@ Report run_sequence(const Config& config, Transcript& transcript, Clock::time_po
             if (result.status == CheckStatus::Fail) cause = std::string(check.id) + " failed";
             // A command that went ahead was partly answered before its check began: the
             // step's time is its replies' own time (Reply::elapsed_ms), not the wait.
-            if (ctx.session && !ctx.duration_override) ctx.duration_override = ctx.session->take_command_ms();
+            if (ctx.session && !ctx.duration_override)
+                ctx.duration_override = ctx.session->take_command_ms();
         }
         result.id = std::string(check.id);
         result.duration_ms = ctx.duration_override.value_or(elapsed_ms(check_start));

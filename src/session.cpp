@@ -147,8 +147,12 @@ Session::InFlight* Session::owner_of(const imap::Response& r) {
     // server may run independent commands at once (RFC 3501 §5.5); anything else (EXISTS,
     // FLAGS, OK [UIDVALIDITY], unsolicited lines) to the oldest unanswered command.
     static constexpr std::pair<std::string_view, std::string_view> kAnswers[] = {
-        {"LIST", "LIST"},     {"STATUS", "STATUS"},          {"SEARCH", "SEARCH"},
-        {"FETCH", "FETCH"},   {"QUOTAROOT", "GETQUOTAROOT"}, {"QUOTA", "GETQUOTAROOT"},
+        {"LIST", "LIST"},
+        {"STATUS", "STATUS"},
+        {"SEARCH", "SEARCH"},
+        {"FETCH", "FETCH"},
+        {"QUOTAROOT", "GETQUOTAROOT"},
+        {"QUOTA", "GETQUOTAROOT"},
         {"CAPABILITY", "CAPABILITY"}};
     InFlight* oldest = nullptr;
     for (auto& f : in_flight_) {
@@ -171,8 +175,9 @@ Result<Unit> Session::collect(InFlight& target, const Deadline& deadline, const 
             if (on_continuation == OnContinuation::Refuse) {
                 // Nothing of ours is pending: answering would put the stream out of step.
                 broken_ = true;
-                return make_error(Error::Kind::Protocol, "server asked to continue a " + verb +
-                                                             " command that has nothing more to send");
+                return make_error(Error::Kind::Protocol,
+                                  "server asked to continue a " + verb +
+                                      " command that has nothing more to send");
             }
             std::optional<std::string> answer = handler(r.value());
             transcript_.client(answer ? "***" : "*");
@@ -184,8 +189,9 @@ Result<Unit> Session::collect(InFlight& target, const Deadline& deadline, const 
             continue;
         }
         if (r->kind == imap::Response::Kind::Tagged) {
-            auto owner = std::find_if(in_flight_.begin(), in_flight_.end(),
-                                      [&](const InFlight& f) { return f.tag == r->tag && !f.done; });
+            auto owner = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const InFlight& f) {
+                return f.tag == r->tag && !f.done;
+            });
             if (owner == in_flight_.end()) continue;  // not ours: a server bug, ignored
             const auto now = Clock::now();
             owner->reply.tagged = std::move(r.value());
@@ -218,7 +224,8 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& run_dea
     auto ahead = std::find_if(in_flight_.begin(), in_flight_.end(),
                               [&](const InFlight& f) { return f.key == key; });
     if (ahead != in_flight_.end()) {
-        if (auto got = collect(*ahead, deadline, verb, run_bound_first, OnContinuation::Refuse); !got)
+        if (auto got = collect(*ahead, deadline, verb, run_bound_first, OnContinuation::Refuse);
+            !got)
             return got.error();
         return claim(ahead);
     }
@@ -226,7 +233,8 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& run_dea
     // Sent now and alone: what went ahead is answered first, and kept for its own run().
     for (auto& f : in_flight_)
         if (!f.done) {
-            if (auto drained = collect(f, deadline, verb, run_bound_first, OnContinuation::Refuse); !drained)
+            if (auto drained = collect(f, deadline, verb, run_bound_first, OnContinuation::Refuse);
+                !drained)
                 return drained.error();
         }
     in_flight_.push_back({next_tag(), key, verb, Clock::now(), {}, false});
@@ -255,9 +263,9 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& run_dea
         if (seg.secret) OPENSSL_cleanse(seg.literal->data(), seg.literal->size());
         if (!sent_literal) return sent_literal.error();
     }
-    auto got = collect(entry, deadline, verb, run_bound_first,
-                       on_continuation ? OnContinuation::Answer : OnContinuation::Refuse,
-                       on_continuation);
+    auto got =
+        collect(entry, deadline, verb, run_bound_first,
+                on_continuation ? OnContinuation::Answer : OnContinuation::Refuse, on_continuation);
     if (!got) return got.error();
     return claim(std::prev(in_flight_.end()));
 }

@@ -50,7 +50,9 @@ struct Plan {
 
     static Plan unknown() { return {}; }
     static Plan nothing() { return {Kind::Nothing, nullptr}; }
-    static Plan of(std::unique_ptr<imap::Command> command) { return {Kind::Command, std::move(command)}; }
+    static Plan of(std::unique_ptr<imap::Command> command) {
+        return {Kind::Command, std::move(command)};
+    }
 };
 
 struct Check {

@@ -19,7 +19,7 @@ namespace {
 // Accepts one client, answers the SOCKS5 greeting (no authentication) and one CONNECT, then
 // relays bytes to 127.0.0.1:target_port until either side closes. Every wait is bounded.
 class Socks5Relay {
-public:
+  public:
     explicit Socks5Relay(std::uint16_t target_port) : target_port_(target_port) {
         auto listener = testing::listen_on_loopback(1);
         listen_fd_ = listener.fd;
@@ -34,7 +34,7 @@ public:
     std::uint16_t port() const { return port_; }
     std::string requested_host() const { return requested_host_; }
 
-private:
+  private:
     bool wait_readable(int fd) {
         pollfd p{fd, POLLIN, 0};
         for (int i = 0; i < 100 && !stop_; ++i)
@@ -60,7 +60,8 @@ private:
             const unsigned char no_auth[] = {5, 0};
             (void)!::write(client, no_auth, 2);
             // Request: VER CMD RSV ATYP=3 (domain) LEN NAME PORT.
-            if (read_exact(client, buf, 5) && buf[3] == 3 && read_exact(client, buf + 5, buf[4] + 2u)) {
+            if (read_exact(client, buf, 5) && buf[3] == 3 &&
+                read_exact(client, buf + 5, buf[4] + 2u)) {
                 requested_host_.assign(reinterpret_cast<char*>(buf + 5), buf[4]);
                 relay(client);
             }
@@ -84,7 +85,8 @@ private:
                 for (int i = 0; i < 2; ++i) {
                     if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
                     ssize_t r = ::read(fds[i].fd, data, sizeof data);
-                    if (r <= 0 || ::write(fds[1 - i].fd, data, static_cast<std::size_t>(r)) != r) closed = true;
+                    if (r <= 0 || ::write(fds[1 - i].fd, data, static_cast<std::size_t>(r)) != r)
+                        closed = true;
                 }
                 if (closed) break;
             }
@@ -103,12 +105,14 @@ private:
 TEST_F(ComponentTest, Socks5hProxyResolvesTheNameAndTlsStillVerifiesIt) {
     FakeImapServer server(options(TlsMode::Implicit));
     Socks5Relay relay(server.port());
-    ProcessResult r = run(server, {"--tls", "implicit", "--proxy", "socks5h://127.0.0.1:" + std::to_string(relay.port())});
+    ProcessResult r = run(server, {"--tls", "implicit", "--proxy",
+                                   "socks5h://127.0.0.1:" + std::to_string(relay.port())});
     json j = report(r);
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_EQ(find_check(j, "tls")["details"]["verified"], true);
     EXPECT_EQ(relay.requested_host(), "localhost") << "socks5h: the proxy resolves the name";
-    EXPECT_NE(find_check(j, "connect")["summary"].get<std::string>().find("via proxy"), std::string::npos)
+    EXPECT_NE(find_check(j, "connect")["summary"].get<std::string>().find("via proxy"),
+              std::string::npos)
         << find_check(j, "connect")["summary"];
 }
 

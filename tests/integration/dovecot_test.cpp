@@ -378,20 +378,36 @@ TEST_F(DovecotTest, EveryFormatPassesItsParserOnAPassingAndAFailingRun) {
     for (const char* format : {"json", "nagios", "junit", "prometheus"}) {
         for (bool failing : {false, true}) {
             std::string file = dir + "/report-" + format + (failing ? "-failing" : "-passing");
-            std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "localhost", "--port",
-                                             env("IMAP_PORT"), "--user", env("IMAP_USER"), "--cacert",
-                                             env("CA_FILE"), "--format", format, "-o", file};
+            std::vector<std::string> argv = {testing::imapcheck_binary(),
+                                             "--host",
+                                             "localhost",
+                                             "--port",
+                                             env("IMAP_PORT"),
+                                             "--user",
+                                             env("IMAP_USER"),
+                                             "--cacert",
+                                             env("CA_FILE"),
+                                             "--format",
+                                             format,
+                                             "-o",
+                                             file};
             ProcessResult r = testing::run_process(
-                argv, {{"IMAPCHECK_PASSWORD", failing ? "not the password" : env("IMAP_PASSWORD")}});
+                argv,
+                {{"IMAPCHECK_PASSWORD", failing ? "not the password" : env("IMAP_PASSWORD")}});
             ASSERT_EQ(r.exit_code, failing ? 2 : 0) << format << ": " << r.err;
             EXPECT_TRUE(r.out.empty()) << "-o writes the report to the file only";
-            std::vector<std::string> check = {std::getenv("IMAPCHECK_PYTHON") ? std::getenv("IMAPCHECK_PYTHON")
-                                                                               : "/usr/bin/python3",
-                                               std::string(IMAPCHECK_SOURCE_DIR) + "/tests/formats/validate.py",
-                                               format, file, "--exit", failing ? "2" : "0"};
+            std::vector<std::string> check = {
+                std::getenv("IMAPCHECK_PYTHON") ? std::getenv("IMAPCHECK_PYTHON")
+                                                : "/usr/bin/python3",
+                std::string(IMAPCHECK_SOURCE_DIR) + "/tests/formats/validate.py",
+                format,
+                file,
+                "--exit",
+                failing ? "2" : "0"};
             if (failing) check.insert(check.end(), {"--failed", "login"});
             ProcessResult v = testing::run_process(check, {}, std::chrono::seconds(30));
-            EXPECT_EQ(v.exit_code, 0) << format << (failing ? " failing" : " passing") << ": " << v.err << v.out;
+            EXPECT_EQ(v.exit_code, 0)
+                << format << (failing ? " failing" : " passing") << ": " << v.err << v.out;
         }
     }
 }
@@ -418,9 +434,11 @@ TEST_F(DovecotTest, StepsAfterLoginArePipelinedInTwoRoundTrips) {
     const long status_done = at("S: C002 OK Status completed");
     for (const char* sent : {"C: C003 EXAMINE", "C: C004 SEARCH"})
         EXPECT_LT(at(sent), status_done) << sent << " waits for STATUS's answer";
-    for (const char* answered : {"S: C002 OK Status", "S: C003 OK [READ-ONLY] Examine", "S: C004 OK Search"})
+    for (const char* answered :
+         {"S: C002 OK Status", "S: C003 OK [READ-ONLY] Examine", "S: C004 OK Search"})
         EXPECT_LT(at(answered), at("C: C005 LIST")) << "LIST goes alone, after " << answered;
-    EXPECT_GT(at("C: C006 FETCH"), at("S: C005 OK List completed")) << "FETCH needs SEARCH's answer";
+    EXPECT_GT(at("C: C006 FETCH"), at("S: C005 OK List completed"))
+        << "FETCH needs SEARCH's answer";
     const long fetch_done = at("S: C006 OK Fetch completed");
     for (const char* sent : {"C: C007 GETQUOTAROOT", "C: C008 LOGOUT"})
         EXPECT_LT(at(sent), fetch_done) << sent << " waits for FETCH's answer";

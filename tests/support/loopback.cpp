@@ -25,7 +25,8 @@ LoopbackListener listen_on_loopback(int backlog) {
     sockaddr_in addr = loopback(0);
     socklen_t len = sizeof addr;
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd, backlog) != 0 ||
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        ::listen(fd, backlog) != 0 ||
         ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
         if (fd >= 0) ::close(fd);
         throw std::runtime_error("cannot listen on 127.0.0.1");

@@ -23,7 +23,8 @@ namespace {
 void keep_json_report(const std::vector<std::string>& argv, const std::string& out) {
     const char* dir = std::getenv("IMAPCHECK_TEST_REPORT_DIR");
     if (!dir || argv.empty() || argv[0] != imapcheck_binary()) return;
-    if (out.empty() || out.front() != '{' || out.find("\"imapcheck.report/1\"") == std::string::npos)
+    if (out.empty() || out.front() != '{' ||
+        out.find("\"imapcheck.report/1\"") == std::string::npos)
         return;
     static std::atomic<unsigned> counter{0};
     std::string path = std::string(dir) + "/report-" + std::to_string(getpid()) + "-" +

@@ -58,11 +58,12 @@ TEST(CliEnvironment, VariablesStandInForOptions) {
 }
 
 TEST(CliEnvironment, TheCommandLineWins) {
-    CliOutcome out = parse({"--host", "cli.example.com", "--format", "json", "--expect-folder", "Sent"},
-                           with_password({{"IMAPCHECK_HOST", "env.example.com"},
-                                          {"IMAPCHECK_USER", "alice"},
-                                          {"IMAPCHECK_FORMAT", "nagios"},
-                                          {"IMAPCHECK_EXPECT_FOLDER", "Drafts"}}));
+    CliOutcome out =
+        parse({"--host", "cli.example.com", "--format", "json", "--expect-folder", "Sent"},
+              with_password({{"IMAPCHECK_HOST", "env.example.com"},
+                             {"IMAPCHECK_USER", "alice"},
+                             {"IMAPCHECK_FORMAT", "nagios"},
+                             {"IMAPCHECK_EXPECT_FOLDER", "Drafts"}}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
     EXPECT_EQ(out.config.host, "cli.example.com");
     EXPECT_EQ(out.config.user, "alice");
@@ -78,22 +79,24 @@ TEST(CliEnvironment, OneAddressFamilyOnTheCommandLineOverridesBothVariables) {
 }
 
 TEST(CliEnvironment, ExpectFolderTakesOneFolderPerLineAndKeepsCommas) {
-    CliOutcome out = parse({"-H", "h", "-u", "u"},
-                           with_password({{"IMAPCHECK_EXPECT_FOLDER", "Sent\nArchive, 2024\n\nEntwürfe"}}));
+    CliOutcome out =
+        parse({"-H", "h", "-u", "u"},
+              with_password({{"IMAPCHECK_EXPECT_FOLDER", "Sent\nArchive, 2024\n\nEntwürfe"}}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
     EXPECT_EQ(out.config.expect_folders,
               (std::vector<std::string>{"Sent", "Archive, 2024", "Entwürfe"}));
 }
 
 TEST(CliEnvironment, FlagsTakeOneOrZeroAndEmptyValuesCountAsUnset) {
-    CliOutcome off = parse({"-H", "h", "-u", "u"},
-                           with_password({{"IMAPCHECK_INSECURE", "0"}, {"IMAPCHECK_NETRC", "off"},
-                                          {"IMAPCHECK_PORT", ""}}));
+    CliOutcome off = parse({"-H", "h", "-u", "u"}, with_password({{"IMAPCHECK_INSECURE", "0"},
+                                                                  {"IMAPCHECK_NETRC", "off"},
+                                                                  {"IMAPCHECK_PORT", ""}}));
     ASSERT_EQ(off.kind, CliOutcome::Kind::Run) << off.message;
     EXPECT_FALSE(off.config.insecure);
     EXPECT_EQ(off.config.port, 143);
 
-    CliOutcome bad = parse({"-H", "h", "-u", "u"}, with_password({{"IMAPCHECK_INSECURE", "maybe"}}));
+    CliOutcome bad =
+        parse({"-H", "h", "-u", "u"}, with_password({{"IMAPCHECK_INSECURE", "maybe"}}));
     ASSERT_EQ(bad.kind, CliOutcome::Kind::UsageError);
     EXPECT_EQ(bad.message, "IMAPCHECK_INSECURE must be 1 or 0 (got 'maybe')");
 }
@@ -101,7 +104,8 @@ TEST(CliEnvironment, FlagsTakeOneOrZeroAndEmptyValuesCountAsUnset) {
 TEST(CliEnvironment, AnErrorInAVariableNamesTheVariable) {
     CliOutcome out = parse({"-H", "h", "-u", "u"}, with_password({{"IMAPCHECK_PORT", "abc"}}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::UsageError);
-    EXPECT_EQ(out.message, "--port must be a whole number from 1 to 65535 (got 'abc') (set by IMAPCHECK_PORT)");
+    EXPECT_EQ(out.message,
+              "--port must be a whole number from 1 to 65535 (got 'abc') (set by IMAPCHECK_PORT)");
 
     // The same mistake on the command line does not blame the environment.
     CliOutcome cli = parse({"-H", "h", "-u", "u", "--port", "abc"}, with_password({}));
@@ -114,8 +118,8 @@ TEST(CliEnvironment, PasswordFileAndHelpAreNotConfusedWithThePassword) {
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
     EXPECT_TRUE(out.config.password.reveal() == "pw");
 
-    CliOutcome file = parse({"-H", "h", "-u", "u"},
-                            {{"IMAPCHECK_PASSWORD_FILE", "/nonexistent/imapcheck.pw"}});
+    CliOutcome file =
+        parse({"-H", "h", "-u", "u"}, {{"IMAPCHECK_PASSWORD_FILE", "/nonexistent/imapcheck.pw"}});
     ASSERT_EQ(file.kind, CliOutcome::Kind::UsageError);
     EXPECT_NE(file.message.find("/nonexistent/imapcheck.pw"), std::string::npos) << file.message;
 }
@@ -124,7 +128,8 @@ TEST(CliSuggestions, UnknownOptionsSuggestTheClosestOne) {
     EXPECT_EQ(parse({"--hots", "h"}, {}).message, "unknown option --hots (did you mean --host?)");
     EXPECT_EQ(parse({"--connect", "h"}, {}).message,
               "unknown option --connect (did you mean --connect-to?)");
-    EXPECT_EQ(parse({"--insecur"}, {}).message, "unknown option --insecur (did you mean --insecure?)");
+    EXPECT_EQ(parse({"--insecur"}, {}).message,
+              "unknown option --insecur (did you mean --insecure?)");
     EXPECT_EQ(parse({"--frobnicate"}, {}).message, "unknown option --frobnicate");
     EXPECT_EQ(parse({"--host"}, {}).message, "--host needs a value");
 }

@@ -12,7 +12,7 @@ namespace {
 // Everything sent is recorded; `server` is what the server will have said, handed out in
 // one piece per receive() so that pipelined answers arrive together.
 class ScriptedConnection : public Connection {
-public:
+  public:
     explicit ScriptedConnection(std::string server, std::string* sent)
         : server_(std::move(server)), sent_(sent) {}
     const ConnectFacts& facts() const override { return facts_; }
@@ -30,7 +30,7 @@ public:
     }
     void close() override { open_ = false; }
 
-private:
+  private:
     ConnectFacts facts_;
     std::string server_;
     std::string* sent_;
@@ -38,10 +38,11 @@ private:
 };
 
 class SessionTest : public ::testing::Test {
-protected:
+  protected:
     Session& session_with(std::string server) {
-        session_ = std::make_unique<Session>(std::make_unique<ScriptedConnection>(std::move(server), &sent_),
-                                             transcript_, std::chrono::milliseconds(1000));
+        session_ = std::make_unique<Session>(
+            std::make_unique<ScriptedConnection>(std::move(server), &sent_), transcript_,
+            std::chrono::milliseconds(1000));
         return *session_;
     }
     static const imap::Command& list() {
