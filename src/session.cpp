@@ -85,7 +85,11 @@ Result<imap::Response> Session::read_response(const Deadline& deadline) {
             observe(next->value());
             return std::move(next->value());
         }
-        auto got = connection_->receive(buffer.data(), buffer.size(), deadline);
+        // Checked here too, not only while waiting: a server that sends faster than we read
+        // would otherwise never let the deadline be seen.
+        auto got = deadline.expired()
+                       ? Result<std::size_t>(make_error(Error::Kind::Timeout, "timed out"))
+                       : connection_->receive(buffer.data(), buffer.size(), deadline);
         if (!got) {
             Error e = got.error();
             if (e.kind == Error::Kind::Timeout) {
@@ -127,7 +131,7 @@ bool Session::send_ahead(const imap::Command& command, const Deadline& run_deadl
     }
     transcript_.client(tag + " " + key);
     if (!send_raw(wire, Deadline::after(command_timeout_).earlier(run_deadline))) return false;
-    in_flight_.push_back({tag, key, upper(command.verb()), Clock::now(), {}, false});
+    in_flight_.push_back({tag, key, upper(command.verb()), Clock::now(), {}, false, 0});
     return true;
 }
 
@@ -201,12 +205,20 @@ Result<Unit> Session::collect(InFlight& target, const Deadline& deadline, const 
             continue;
         }
         InFlight* owner = owner_of(r.value());  // never null: `target` is unanswered
+        // A server streaming untagged data forever must not grow memory without bound.
+        owner->kept_bytes += imap::memory_size(r.value());
         if (owner->reply.untagged.size() >= kMaxUntaggedPerCommand) {
-            // A server streaming untagged lines forever must not grow memory without bound.
             broken_ = true;
             return make_error(Error::Kind::Limit, "server sent more than " +
                                                       std::to_string(kMaxUntaggedPerCommand) +
                                                       " responses to " + owner->verb);
+        }
+        if (owner->kept_bytes > kMaxUntaggedBytesPerCommand) {
+            broken_ = true;
+            return make_error(Error::Kind::Limit,
+                              "server sent more than " +
+                                  std::to_string(kMaxUntaggedBytesPerCommand >> 20) +
+                                  " MiB of responses to " + owner->verb);
         }
         owner->reply.untagged.push_back(std::move(r.value()));
     }
@@ -237,7 +249,7 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& run_dea
                 !drained)
                 return drained.error();
         }
-    in_flight_.push_back({next_tag(), key, verb, Clock::now(), {}, false});
+    in_flight_.push_back({next_tag(), key, verb, Clock::now(), {}, false, 0});
     InFlight& entry = in_flight_.back();
     transcript_.client(entry.tag + " " + key);
     const bool literal_plus = has_capability("LITERAL+");

@@ -33,8 +33,10 @@ struct Reply {
 
 class Session {
 public:
-    // Untagged responses kept for one command; a LIST of 100 000 folders still fits.
+    // Untagged responses kept for one command, by count and by memory (imap::memory_size):
+    // a LIST of 100 000 folders still fits, a server sending without end does not.
     static constexpr std::size_t kMaxUntaggedPerCommand = 100000;
+    static constexpr std::size_t kMaxUntaggedBytesPerCommand = std::size_t{64} << 20;
 
     // Answers a "+" continuation during AUTHENTICATE: the next line to send (already
     // base64), or nullopt to cancel with "*".
@@ -80,6 +82,7 @@ private:
         Clock::time_point sent_at;
         Reply reply;
         bool done = false;
+        std::size_t kept_bytes = 0;  // memory its untagged responses hold
     };
     // What collect() does with a "+" continuation request.
     enum class OnContinuation { Refuse, Return, Answer };

@@ -34,6 +34,24 @@ std::string Response::status_text() const {
     return out + text;
 }
 
+namespace {
+
+std::size_t memory_size(const Value& v) {
+    std::size_t n = sizeof(Value) + v.text.capacity();
+    for (const auto& item : v.items) n += memory_size(item);  // depth is capped by the reader
+    return n;
+}
+
+}  // namespace
+
+std::size_t memory_size(const Response& r) {
+    std::size_t n = sizeof(Response) + r.tag.capacity() + r.name.capacity() + r.code.capacity() +
+                    r.code_args.capacity() + r.text.capacity() +
+                    r.numbers.capacity() * sizeof(std::uint32_t);
+    for (const auto& v : r.data) n += memory_size(v);
+    return n;
+}
+
 std::vector<std::string> capability_list(const Response& r) {
     std::vector<std::string> caps;
     if (r.kind == Response::Kind::Untagged && r.name == "CAPABILITY") {

@@ -37,6 +37,28 @@ class ScriptedConnection : public Connection {
     bool open_ = true;
 };
 
+// A server that never stops sending untagged LIST lines of `line_bytes` each, faster than
+// they are read: receive() always has data, so no wait ever sees a deadline.
+class EndlessConnection : public Connection {
+public:
+    explicit EndlessConnection(std::size_t line_bytes)
+        : line_("* LIST () \"/\" " + std::string(line_bytes, 'x') + "\r\n") {}
+    const ConnectFacts& facts() const override { return facts_; }
+    bool open() const override { return true; }
+    Result<Unit> send(std::string_view, const Deadline&) override { return Unit{}; }
+    Result<std::size_t> receive(char* buffer, std::size_t capacity, const Deadline&) override {
+        for (std::size_t i = 0; i < capacity; ++i) buffer[i] = line_[(offset_ + i) % line_.size()];
+        offset_ = (offset_ + capacity) % line_.size();
+        return capacity;
+    }
+    void close() override {}
+
+private:
+    ConnectFacts facts_;
+    std::string line_;
+    std::size_t offset_ = 0;
+};
+
 class SessionTest : public ::testing::Test {
   protected:
     Session& session_with(std::string server) {
@@ -142,6 +164,29 @@ TEST_F(SessionTest, AContinuationRequestToACommandSentAheadIsAnError) {
     ASSERT_FALSE(l);
     EXPECT_NE(l.error().message.find("server asked to continue a LIST command"), std::string::npos);
     EXPECT_FALSE(s.open()) << "the stream is out of step";
+}
+
+TEST_F(SessionTest, AServerSendingFasterThanWeReadIsStillCutOffAtTheDeadline) {
+    Transcript transcript;
+    Session s(std::make_unique<EndlessConnection>(40), transcript, std::chrono::milliseconds(20));
+    const auto start = Clock::now();
+    auto l = s.run(list(), Deadline::after(std::chrono::seconds(10)));
+    ASSERT_FALSE(l);
+    EXPECT_EQ(l.error().kind, Error::Kind::Timeout) << l.error().message;
+    EXPECT_NE(l.error().message.find("no answer to LIST within 0.02 s"), std::string::npos)
+        << l.error().message;
+    EXPECT_LT(elapsed_ms(start), 2000) << "the deadline was not seen while data kept coming";
+    EXPECT_FALSE(s.open()) << "a late answer would arrive out of step";
+}
+
+TEST_F(SessionTest, UntaggedDataIsKeptWithinAMemoryBudget) {
+    // 4 KiB lines: the memory budget (64 MiB) ends it long before the count (100 000).
+    Transcript transcript;
+    Session s(std::make_unique<EndlessConnection>(4096), transcript, std::chrono::seconds(60));
+    auto l = s.run(list(), Deadline::after(std::chrono::seconds(60)));
+    ASSERT_FALSE(l);
+    EXPECT_EQ(l.error().kind, Error::Kind::Limit) << l.error().message;
+    EXPECT_EQ(l.error().message, "server sent more than 64 MiB of responses to LIST");
 }
 
 }  // namespace

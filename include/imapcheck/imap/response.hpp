@@ -48,6 +48,10 @@ struct Response {
     std::string status_text() const;
 };
 
+// Bytes a response holds in memory (its strings, lists and numbers), so that what a server
+// sends can be kept within a budget.
+std::size_t memory_size(const Response& response);
+
 // Capability atoms, as the server spelled them, from a CAPABILITY response or a
 // [CAPABILITY ...] response code (RFC 3501 §7.2.1, §7.1); empty for anything else.
 std::vector<std::string> capability_list(const Response& response);
