@@ -131,7 +131,8 @@ bool Session::send_ahead(const imap::Command& command, const Deadline& run_deadl
     }
     transcript_.client(tag + " " + key);
     if (!send_raw(wire, Deadline::after(command_timeout_).earlier(run_deadline))) return false;
-    in_flight_.push_back({tag, key, upper(command.verb()), Clock::now(), {}, false, 0});
+    in_flight_.push_back({tag, key, upper(command.verb()), answered_at_.size(), Clock::now(), {}, false, 0});
+    answered_at_.emplace_back();
     return true;
 }
 
@@ -199,9 +200,13 @@ Result<Unit> Session::collect(InFlight& target, const Deadline& deadline, const 
             if (owner == in_flight_.end()) continue;  // not ours: a server bug, ignored
             const auto now = Clock::now();
             owner->reply.tagged = std::move(r.value());
-            owner->reply.elapsed_ms = elapsed_ms(std::max(owner->sent_at, last_answer_at_), now);
             owner->done = true;
-            last_answer_at_ = now;
+            answered_at_[owner->seq] = now;
+            // Timed in the order of sending, whatever order the server answered in.
+            const auto* before = owner->seq > 0 ? &answered_at_[owner->seq - 1] : nullptr;
+            owner->reply.elapsed_ms =
+                before && !*before ? 0.0
+                                   : elapsed_ms(before ? std::max(owner->sent_at, **before) : owner->sent_at, now);
             continue;
         }
         InFlight* owner = owner_of(r.value());  // never null: `target` is unanswered
@@ -249,7 +254,8 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& run_dea
                 !drained)
                 return drained.error();
         }
-    in_flight_.push_back({next_tag(), key, verb, Clock::now(), {}, false, 0});
+    in_flight_.push_back({next_tag(), key, verb, answered_at_.size(), Clock::now(), {}, false, 0});
+    answered_at_.emplace_back();
     InFlight& entry = in_flight_.back();
     transcript_.client(entry.tag + " " + key);
     const bool literal_plus = has_capability("LITERAL+");

@@ -22,8 +22,10 @@ namespace imapcheck {
 struct Reply {
     imap::Response tagged;
     std::vector<imap::Response> untagged;
-    // From when the server could start on the command (it was sent, and the command before
-    // it was answered) to its tagged response: the server's time for it, plus the wire.
+    // From when the server could start on the command (it was sent, and the command sent
+    // before it was answered) to its tagged response: the server's time for it, plus the
+    // wire. 0 when the server answered it before the command sent before it (it ran beside
+    // it, and that one's time covers both).
     double elapsed_ms = 0;
 
     bool ok() const { return tagged.name == "OK"; }
@@ -79,6 +81,7 @@ private:
     // A command on its way: sent, its responses collected as they arrive.
     struct InFlight {
         std::string tag, key, verb;  // key: the command as the transcript shows it
+        std::size_t seq;  // place in the order of sending
         Clock::time_point sent_at;
         Reply reply;
         bool done = false;
@@ -109,7 +112,8 @@ private:
     std::optional<imap::Response> bye_;
     std::optional<std::uint64_t> exists_;
     std::deque<InFlight> in_flight_;
-    Clock::time_point last_answer_at_ = Clock::now();
+    // When each command, by its place in the order of sending, was answered.
+    std::vector<std::optional<Clock::time_point>> answered_at_;
     std::optional<double> command_ms_;
 };
 

@@ -128,6 +128,8 @@ TEST_F(SessionTest, DataGoesToTheCommandThatAskedForItEvenOutOfOrder) {
     EXPECT_EQ(q->untagged[0].name, "QUOTAROOT");
     EXPECT_EQ(q->untagged[1].name, "QUOTA");
     EXPECT_EQ(s.exists(), 4u);
+    EXPECT_EQ(q->elapsed_ms, 0.0) << "answered before LIST, sent before it: LIST's time covers both";
+    EXPECT_GT(l->elapsed_ms, 0.0);
 }
 
 TEST_F(SessionTest, ACommandNotSentAheadWaitsForWhatWentAndLeavesItsReply) {
