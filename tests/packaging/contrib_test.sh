@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Syntax checks for contrib/ where a checker exists: bash completion (bash -n and a real
 # completion), CI YAML (a YAML parser), systemd units (systemd-analyze verify, with
-# ExecStart pointed at the built binary). Usage: contrib_test.sh SOURCE_DIR BINARY
+# ExecStart pointed at the built binary), the Nagios objects (nagios4 -v) and the Icinga 2
+# CheckCommand (icinga2 daemon -C), each with the least configuration around it that the
+# checker needs (fixtures/). Usage: contrib_test.sh SOURCE_DIR BINARY
 set -euo pipefail
 src=$1 binary=$2
 bash -n "$src/contrib/bash-completion/imapcheck"
@@ -52,5 +54,27 @@ if command -v systemd-analyze >/dev/null; then
 	out=$(cd "$units" && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no ./imapcheck@probe.service ./imapcheck@probe.timer 2>&1 || true)
 	# Only problems with our own units count (the host's other units are not ours to judge).
 	if grep -i "imapcheck@" <<<"$out" | grep -v "Failed to open /etc/imapcheck" ; then exit 1; fi
+fi
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch" ${units:+"$units"}' EXIT
+chmod 1777 "$scratch" # nagios4 -v checks that its user could write its spool
+if command -v nagios4 >/dev/null; then
+	cat >"$scratch/nagios.cfg" <<CFG
+cfg_file=$src/tests/packaging/fixtures/nagios-objects.cfg
+cfg_file=$src/contrib/nagios/imapcheck.cfg
+check_result_path=$scratch
+lock_file=$scratch/nagios.lock
+temp_file=$scratch/nagios.tmp
+status_file=$scratch/status.dat
+log_file=$scratch/nagios.log
+CFG
+	nagios4 -v "$scratch/nagios.cfg" >"$scratch/nagios.out" 2>&1 ||
+		{ grep -iE "error|warning" "$scratch/nagios.out"; echo "FAIL: nagios4 -v"; exit 1; }
+fi
+if command -v icinga2 >/dev/null; then
+	printf 'include "%s"\ninclude "%s"\n' "$src/contrib/icinga2/imapcheck.conf" \
+		"$src/tests/packaging/fixtures/icinga2-host.conf" >"$scratch/icinga2.conf"
+	icinga2 daemon -C -c "$scratch/icinga2.conf" >"$scratch/icinga2.out" 2>&1 ||
+		{ grep -iE "critical|error" "$scratch/icinga2.out"; echo "FAIL: icinga2 daemon -C"; exit 1; }
 fi
 echo "ok: contrib/ syntax"
