@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "fake_imap_server.hpp"
@@ -24,7 +25,13 @@ inline const std::string kPassword = "pa ss\"wo\\rd";
 class ComponentTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite() { pki_ = new fake::TestPki(fake::make_test_pki(testing::make_temp_dir("imapcheck-pki"))); }
-    static void TearDownTestSuite() { delete pki_; }
+    static void TearDownTestSuite() {
+        // Each test runs in a process of its own (gtest_discover_tests): leave no key behind.
+        std::error_code ignored;
+        if (pki_) std::filesystem::remove_all(pki_->dir, ignored);
+        delete pki_;
+        pki_ = nullptr;
+    }
 
     static ServerOptions options(TlsMode tls) {
         ServerOptions o;

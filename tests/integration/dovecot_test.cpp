@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -61,7 +62,12 @@ protected:
         env_ = new std::map<std::string, std::string>(read_env_file(*dir_ + "/env"));
     }
     static void TearDownTestSuite() {
-        if (dir_) (void)sandbox({"stop", *dir_});
+        if (dir_) {
+            (void)sandbox({"stop", *dir_});
+            // Keys, mail and logs of a throwaway server: nothing is left in /tmp.
+            std::error_code ignored;
+            std::filesystem::remove_all(*dir_, ignored);
+        }
         delete env_;
         delete dir_;
         delete start_error_;
