@@ -29,6 +29,12 @@ std::size_t sequence_length(std::string_view text, std::size_t i) {
     return 0;
 }
 
+// Bytes per unit of a quota resource as RFC 9208 counts it: 1024 for STORAGE and
+// ANNOTATION-STORAGE (KiB), 1 for MESSAGE, MAILBOX and the rest.
+std::uint64_t quota_unit_bytes(std::string_view resource) {
+    return resource == "STORAGE" || resource == "ANNOTATION-STORAGE" ? 1024 : 1;
+}
+
 }  // namespace
 
 std::string valid_utf8(std::string_view text) {
@@ -59,6 +65,10 @@ std::string decimal(double value, int decimals) {
     return out == "-0" ? "0" : out;
 }
 
+std::string seconds_from_ms(double ms) {
+    return decimal(ms / 1000.0);
+}
+
 std::optional<std::uint64_t> unsigned_at(const Json& details, const char* key) {
     if (!details.is_object()) return std::nullopt;
     auto it = details.find(key);
@@ -76,8 +86,23 @@ std::optional<std::int64_t> integer_at(const Json& details, const char* key) {
     return it->get<std::int64_t>();
 }
 
-std::uint64_t quota_unit_bytes(std::string_view resource) {
-    return resource == "STORAGE" || resource == "ANNOTATION-STORAGE" ? 1024 : 1;
+std::vector<QuotaFigure> quota_figures(const Json& details) {
+    std::vector<QuotaFigure> out;
+    if (!details.is_object() || !details.contains("resources") || !details["resources"].is_array())
+        return out;
+    for (const auto& r : details["resources"]) {
+        if (!r.is_object() || !r.contains("name") || !r["name"].is_string()) continue;
+        QuotaFigure f;
+        f.name = r["name"].get<std::string>();
+        if (r.contains("root") && r["root"].is_string()) f.root = r["root"].get<std::string>();
+        const std::uint64_t unit = quota_unit_bytes(f.name);
+        f.in_bytes = unit > 1;
+        auto base = [unit](std::uint64_t v) { return v > UINT64_MAX / unit ? UINT64_MAX : v * unit; };
+        if (auto v = unsigned_at(r, "usage")) f.usage = base(*v);
+        if (auto v = unsigned_at(r, "limit")) f.limit = base(*v);
+        out.push_back(std::move(f));
+    }
+    return out;
 }
 
 }  // namespace imapcheck

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "imapcheck/report.hpp"
 
@@ -19,13 +20,23 @@ std::string valid_utf8(std::string_view text);
 // after the point and no trailing zeros: 0.00123, 5, 41.7.
 std::string decimal(double value, int decimals = 6);
 
+// Milliseconds as seconds, the unit Nagios perfdata and Prometheus want: decimal(ms / 1000).
+std::string seconds_from_ms(double ms);
+
 // An integer in a check's details, when it is there and is one (and, for the first, is
 // not negative).
 std::optional<std::uint64_t> unsigned_at(const Json& details, const char* key);
 std::optional<std::int64_t> integer_at(const Json& details, const char* key);
 
-// Bytes per unit of a quota resource as RFC 9208 counts it: 1024 for STORAGE and
-// ANNOTATION-STORAGE (KiB), 1 for MESSAGE, MAILBOX and the rest.
-std::uint64_t quota_unit_bytes(std::string_view resource);
+// One resource of the quota check's details, in base units: bytes for STORAGE and
+// ANNOTATION-STORAGE (RFC 9208 counts them in KiB), the server's units for the rest (what the formats that read numbers
+// want). A figure too large for 64 bits is capped, not wrapped.
+struct QuotaFigure {
+    std::string name;
+    std::optional<std::string> root;  // its own root, when the details name several
+    bool in_bytes = false;
+    std::optional<std::uint64_t> usage, limit;
+};
+std::vector<QuotaFigure> quota_figures(const Json& quota_details);
 
 }  // namespace imapcheck

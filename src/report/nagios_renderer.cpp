@@ -48,12 +48,8 @@ std::string to_string(const Perf& p) {
     return out;
 }
 
-std::string seconds(double ms) {
-    return decimal(ms / 1000.0);
-}
-
 std::string optional_seconds(const std::optional<double>& ms) {
-    return ms ? seconds(*ms) : "";
+    return ms ? seconds_from_ms(*ms) : "";
 }
 
 std::string milliseconds(double ms) {
@@ -63,24 +59,17 @@ std::string milliseconds(double ms) {
 }
 
 void add_quota(std::vector<Perf>& perf, const CheckResult& quota, const Thresholds& t) {
-    if (quota.status == CheckStatus::Skip || !quota.details.contains("resources")) return;
-    for (const auto& r : quota.details["resources"]) {
-        if (!r.is_object() || !r.contains("name") || !r["name"].is_string()) continue;
-        auto usage = unsigned_at(r, "usage");
-        auto limit = unsigned_at(r, "limit");
-        if (!usage) continue;
-        std::string name = r["name"];
-        std::uint64_t unit = quota_unit_bytes(name);
-        Perf p{
-            "quota_" + name, std::to_string(*usage * unit), unit > 1 ? "B" : "", "", "", "0", ""};
+    if (quota.status == CheckStatus::Skip) return;
+    for (const auto& f : quota_figures(quota.details)) {
+        if (!f.usage) continue;
         // Several quota roots may each limit the same resource: the root tells them apart.
-        if (r.contains("root") && r["root"].is_string())
-            p.label = "quota_" + r["root"].get<std::string>() + "_" + name;
-        if (limit && *limit > 0) {
-            double bytes = static_cast<double>(*limit * unit);
-            p.warn = decimal(std::floor(bytes * t.quota_warn / 100.0));
-            p.crit = decimal(std::floor(bytes * t.quota_crit / 100.0));
-            p.max = std::to_string(*limit * unit);
+        Perf p{"quota_" + (f.root ? *f.root + "_" : std::string()) + f.name,
+               std::to_string(*f.usage), f.in_bytes ? "B" : "", "", "", "0", ""};
+        if (f.limit && *f.limit > 0) {
+            double limit = static_cast<double>(*f.limit);
+            p.warn = decimal(std::floor(limit * t.quota_warn / 100.0));
+            p.crit = decimal(std::floor(limit * t.quota_crit / 100.0));
+            p.max = std::to_string(*f.limit);
         }
         perf.push_back(std::move(p));
     }
@@ -88,11 +77,11 @@ void add_quota(std::vector<Perf>& perf, const CheckResult& quota, const Threshol
 
 std::vector<Perf> perfdata(const Report& report, const Thresholds& t) {
     std::vector<Perf> perf;
-    perf.push_back({"time", seconds(report.duration_ms), "s", optional_seconds(t.warn_time_ms),
+    perf.push_back({"time", seconds_from_ms(report.duration_ms), "s", optional_seconds(t.warn_time_ms),
                     optional_seconds(t.crit_time_ms), "0", ""});
     for (const auto& c : report.checks)
         if (c.status != CheckStatus::Skip)
-            perf.push_back({c.id + "_time", seconds(c.duration_ms), "s", "", "", "0", ""});
+            perf.push_back({c.id + "_time", seconds_from_ms(c.duration_ms), "s", "", "", "0", ""});
     for (const auto& c : report.checks) {
         if (c.id == "status") {
             if (auto v = unsigned_at(c.details, "messages"))

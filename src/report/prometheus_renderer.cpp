@@ -58,10 +58,6 @@ int status_number(CheckStatus s) {
     return 3;
 }
 
-std::string seconds(double ms) {
-    return decimal(ms / 1000.0);
-}
-
 }  // namespace
 
 std::string render_prometheus(const Report& report) {
@@ -97,10 +93,10 @@ std::string render_prometheus(const Report& report) {
 
     up.add("", report.exit_code() <= 1 ? "1" : "0");
     exit_code.add("", std::to_string(report.exit_code()));
-    duration.add("", seconds(report.duration_ms));
+    duration.add("", seconds_from_ms(report.duration_ms));
     for (const auto& c : report.checks) {
         status.add(label("check", c.id), std::to_string(status_number(c.status)));
-        check_duration.add(label("check", c.id), seconds(c.duration_ms));
+        check_duration.add(label("check", c.id), seconds_from_ms(c.duration_ms));
         if (c.status == CheckStatus::Skip) continue;
         const Json& d = c.details;
         if (c.id == "status") {
@@ -111,21 +107,13 @@ std::string render_prometheus(const Report& report) {
             if (auto v = unsigned_at(d, "unseen")) unseen.add(mailbox, std::to_string(*v));
         } else if (c.id == "tls") {
             if (auto v = integer_at(d, "not_after_epoch")) cert_expiry.add("", std::to_string(*v));
-        } else if (c.id == "quota" && d.contains("resources") && d["resources"].is_array()) {
+        } else if (c.id == "quota") {
             std::string root =
                 d.contains("root") && d["root"].is_string() ? d["root"].get<std::string>() : "";
-            for (const auto& r : d["resources"]) {
-                if (!r.is_object() || !r.contains("name") || !r["name"].is_string()) continue;
-                std::string name = r["name"];
-                std::string labels = label("resource", name) +
-                                     label("root", r.contains("root") && r["root"].is_string()
-                                                       ? r["root"].get<std::string>()
-                                                       : root);
-                std::uint64_t unit = quota_unit_bytes(name);
-                if (auto v = unsigned_at(r, "usage"))
-                    quota_usage.add(labels, std::to_string(*v * unit));
-                if (auto v = unsigned_at(r, "limit"))
-                    quota_limit.add(labels, std::to_string(*v * unit));
+            for (const auto& f : quota_figures(d)) {
+                std::string labels = label("resource", f.name) + label("root", f.root.value_or(root));
+                if (f.usage) quota_usage.add(labels, std::to_string(*f.usage));
+                if (f.limit) quota_limit.add(labels, std::to_string(*f.limit));
             }
         }
     }

@@ -281,6 +281,18 @@ TEST(PrometheusFormatTest, QuotaStorageInBytesMailboxCountsAndCertificateExpiry)
         passing, "\nimapcheck_certificate_expiry_timestamp_seconds" + p + "} 1803320136\n"));
 }
 
+TEST(PrometheusFormatTest, HugeQuotaFiguresAreCappedNotWrapped) {
+    // A server may send any 63-bit number; in bytes (times 1024) it must not wrap around.
+    Report r = passing_report();
+    check(r, "quota")->details["resources"] = {
+        {{"name", "STORAGE"}, {"usage", 1152921504606846976ull}, {"limit", 18014398509481984ull}}};
+    std::string prom = render_prometheus(r);
+    EXPECT_TRUE(contains(prom, ",resource=\"STORAGE\",root=\"User quota\"} 18446744073709551615\n"))
+        << prom;
+    std::string nagios = render_nagios(r, Thresholds{});
+    EXPECT_TRUE(contains(nagios, " quota_STORAGE=18446744073709551615B;")) << nagios;
+}
+
 TEST(PrometheusFormatTest, LabelValuesAreEscaped) {
     Report r = passing_report();
     r.target.user = "we\"ird\\user\nname";
