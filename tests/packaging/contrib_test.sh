@@ -57,11 +57,15 @@ if command -v systemd-analyze >/dev/null; then
 fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch" ${units:+"$units"}' EXIT
-chmod 1777 "$scratch" # nagios4 -v checks that its user could write its spool
+# nagios4 -v and icinga2 daemon -C run as their own users: they must be able to read the
+# files (copied here, as a checkout may sit in a private directory) and write a spool.
+chmod 1777 "$scratch"
 if command -v nagios4 >/dev/null; then
+	cp "$src/tests/packaging/fixtures/nagios-objects.cfg" "$src/contrib/nagios/imapcheck.cfg" "$scratch/"
+	chmod 0644 "$scratch"/*.cfg
 	cat >"$scratch/nagios.cfg" <<CFG
-cfg_file=$src/tests/packaging/fixtures/nagios-objects.cfg
-cfg_file=$src/contrib/nagios/imapcheck.cfg
+cfg_file=$scratch/nagios-objects.cfg
+cfg_file=$scratch/imapcheck.cfg
 check_result_path=$scratch
 lock_file=$scratch/nagios.lock
 temp_file=$scratch/nagios.tmp
@@ -72,8 +76,10 @@ CFG
 		{ grep -iE "error|warning" "$scratch/nagios.out"; echo "FAIL: nagios4 -v"; exit 1; }
 fi
 if command -v icinga2 >/dev/null; then
-	printf 'include "%s"\ninclude "%s"\n' "$src/contrib/icinga2/imapcheck.conf" \
-		"$src/tests/packaging/fixtures/icinga2-host.conf" >"$scratch/icinga2.conf"
+	cp "$src/contrib/icinga2/imapcheck.conf" "$src/tests/packaging/fixtures/icinga2-host.conf" "$scratch/"
+	chmod 0644 "$scratch"/*.conf
+	printf 'include "%s"\ninclude "%s"\n' "$scratch/imapcheck.conf" "$scratch/icinga2-host.conf" \
+		>"$scratch/icinga2.conf"
 	icinga2 daemon -C -c "$scratch/icinga2.conf" >"$scratch/icinga2.out" 2>&1 ||
 		{ grep -iE "critical|error" "$scratch/icinga2.out"; echo "FAIL: icinga2 daemon -C"; exit 1; }
 fi
