@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -44,11 +43,8 @@ int run(int argc, char** argv) {
         case CliOutcome::Kind::UsageError:
             std::fprintf(stderr, "imapcheck: %s (see --help)\n", cli.message.c_str());
             // A monitoring system shows stdout: the plugin guidelines want UNKNOWN said there.
-            if (cli.config.format == OutputFormat::Nagios) {
-                std::string line = printable(cli.message);
-                std::replace(line.begin(), line.end(), '|', '/');  // '|' would start perfdata
-                std::printf("IMAP UNKNOWN - %s\n", line.c_str());
-            }
+            if (cli.config.format == OutputFormat::Nagios)
+                std::fputs(render_nagios_unknown(cli.message).c_str(), stdout);
             return 3;
         case CliOutcome::Kind::Run:
             break;

@@ -31,6 +31,8 @@ struct Thresholds {
 
 // Monitoring Plugins output: "IMAP <STATE> - summary | perfdata", then one line per check.
 std::string render_nagios(const Report& report, const Thresholds& thresholds);
+// The plugin line for a run that never started (a usage error): "IMAP UNKNOWN - message".
+std::string render_nagios_unknown(std::string_view message);
 // JUnit XML: one <testsuite>, one <testcase> per check, as GitLab and Jenkins read it.
 std::string render_junit(const Report& report, const Thresholds& thresholds);
 // Prometheus text exposition format 0.0.4, for node_exporter's textfile collector.

@@ -150,4 +150,8 @@ std::string render_nagios(const Report& report, const Thresholds& thresholds) {
     return out;
 }
 
+std::string render_nagios_unknown(std::string_view message) {
+    return "IMAP UNKNOWN - " + line(message) + "\n";
+}
+
 }  // namespace imapcheck

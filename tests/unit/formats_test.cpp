@@ -151,6 +151,11 @@ TEST(NagiosFormatTest, RunLevelProblemsAndSkipsAreSummarised) {
     EXPECT_FALSE(contains(out, "fetch_time"));
 }
 
+TEST(NagiosFormatTest, UsageErrorIsOneUnknownLineWithoutPerfdata) {
+    EXPECT_EQ(render_nagios_unknown("--port must be 1-65535 (got 'a|b')\nnext"),
+              "IMAP UNKNOWN - --port must be 1-65535 (got 'a/b') next\n");
+}
+
 TEST(NagiosFormatTest, InvalidUtf8IsReplaced) {
     Report r = sample_report();
     check(r, "connect")->summary = "bad \xff\xfe bytes \xed\xa0\x80";
