@@ -131,9 +131,15 @@ bool Session::send_ahead(const imap::Command& command, const Deadline& run_deadl
     }
     transcript_.client(tag + " " + key);
     if (!send_raw(wire, Deadline::after(command_timeout_).earlier(run_deadline))) return false;
-    in_flight_.push_back({tag, key, upper(command.verb()), answered_at_.size(), Clock::now(), {}, false, 0});
-    answered_at_.emplace_back();
+    track(tag, key, upper(command.verb()));
     return true;
+}
+
+Session::InFlight& Session::track(std::string tag, std::string key, std::string verb) {
+    in_flight_.push_back({std::move(tag), std::move(key), std::move(verb), answered_at_.size(),
+                          Clock::now(), {}, false, 0});
+    answered_at_.emplace_back();
+    return in_flight_.back();
 }
 
 std::optional<double> Session::take_command_ms() {
@@ -254,9 +260,7 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& run_dea
                 !drained)
                 return drained.error();
         }
-    in_flight_.push_back({next_tag(), key, verb, answered_at_.size(), Clock::now(), {}, false, 0});
-    answered_at_.emplace_back();
-    InFlight& entry = in_flight_.back();
+    InFlight& entry = track(next_tag(), key, verb);
     transcript_.client(entry.tag + " " + key);
     const bool literal_plus = has_capability("LITERAL+");
     auto segments = command.segments(literal_plus);  // may hold secrets: wiped below

@@ -94,6 +94,8 @@ private:
     Result<Unit> send_raw(std::string_view bytes, const Deadline& deadline);
     void observe(const imap::Response& response);
     std::string next_tag();
+    // Records a command just sent (or about to be) as in flight.
+    InFlight& track(std::string tag, std::string key, std::string verb);
     // Reads responses until `target` is answered, filing each where it belongs.
     Result<Unit> collect(InFlight& target, const Deadline& deadline, const std::string& verb,
                          bool run_bound_first, OnContinuation on_continuation,
