@@ -1,12 +1,16 @@
 // imapcheck check `connect`: TCP connect and the server greeting (RFC 3501 §7.1, greeting).
 // Runs libcurl's connect phase for the whole run; `tls` and `capability` read its facts.
+#include <stdexcept>
+
 #include "imapcheck/check.hpp"
 #include "imapcheck/imap/reader.hpp"
+#include "imapcheck/probe.hpp"
 
 namespace imapcheck {
 
 CheckResult run_connect(RunContext& ctx) {
-    auto connection = connect(ctx.config, ctx.deadline, ctx.transcript);
+    if (!ctx.transport) throw std::logic_error("connect runs without a transport");
+    auto connection = ctx.transport->connect(ctx.config, ctx.deadline, ctx.transcript);
     ctx.facts = connection->facts();
     const ConnectFacts& f = ctx.facts;
     ctx.duration_override = f.connect_ms;

@@ -48,7 +48,7 @@ std::optional<std::uint64_t> fetch_target(const RunContext& ctx) {
     return std::nullopt;
 }
 
-std::unique_ptr<imap::Command> fetch_command(const Config& config, std::uint64_t target) {
+std::unique_ptr<imap::Command> fetch_command(const TargetConfig& config, std::uint64_t target) {
     std::string items = "(UID FLAGS RFC822.SIZE BODY.PEEK[HEADER]";
     if (config.fetch_bytes > 0)
         items += " BODY.PEEK[TEXT]<0." + std::to_string(config.fetch_bytes) + ">";
@@ -68,7 +68,7 @@ Plan plan_fetch(const RunContext& ctx) {
 }
 
 CheckResult run_fetch(RunContext& ctx) {
-    const Config& config = ctx.config;
+    const TargetConfig& config = ctx.config;
     const std::optional<std::uint64_t> target = fetch_target(ctx);
     if (!target) return skip(config.mailbox + " is empty: nothing to fetch");
     const std::string which = ctx.newest_hit ? "newest match" : "newest message";

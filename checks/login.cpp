@@ -4,6 +4,8 @@
 // --allow-plaintext-auth says so.
 #include <openssl/crypto.h>
 
+#include <stdexcept>
+
 #include "imapcheck/base64.hpp"
 #include "imapcheck/check.hpp"
 
@@ -16,7 +18,7 @@ struct Wiped {
     ~Wiped() { OPENSSL_cleanse(value.data(), value.size()); }
 };
 
-std::optional<AuthMechanism> choose(const Config& config, const Session& session,
+std::optional<AuthMechanism> choose(const TargetConfig& config, const Session& session,
                                     std::string& why_not) {
     switch (config.auth) {
         case AuthMechanism::Auto:
@@ -48,8 +50,8 @@ std::optional<AuthMechanism> choose(const Config& config, const Session& session
 }
 
 // The SASL message for a mechanism, before base64.
-std::string sasl_message(const Config& config, AuthMechanism mechanism) {
-    const std::string_view secret = config.password.reveal();
+std::string sasl_message(const TargetConfig& config, std::string_view secret,
+                         AuthMechanism mechanism) {
     switch (mechanism) {
         case AuthMechanism::Plain:  // authzid NUL authcid NUL passwd
             return std::string("\0", 1) + config.user + std::string("\0", 1) + std::string(secret);
@@ -73,9 +75,14 @@ const char* sasl_name(AuthMechanism mechanism) {
     }
 }
 
+std::string_view password(const RunContext& ctx) {
+    if (!ctx.password) throw std::logic_error("login runs without a password");
+    return ctx.password->reveal();
+}
+
 Result<Reply> authenticate(RunContext& ctx, AuthMechanism mechanism, std::string& oauth_error) {
     Session& session = *ctx.session;
-    Wiped encoded{base64_encode(Wiped{sasl_message(ctx.config, mechanism)}.value)};
+    Wiped encoded{base64_encode(Wiped{sasl_message(ctx.config, password(ctx), mechanism)}.value)};
     imap::Command command("AUTHENTICATE");
     command.raw(sasl_name(mechanism));
     bool initial_sent = session.has_capability("SASL-IR");
@@ -97,7 +104,7 @@ Result<Reply> authenticate(RunContext& ctx, AuthMechanism mechanism, std::string
 }  // namespace
 
 CheckResult run_login(RunContext& ctx) {
-    const Config& config = ctx.config;
+    const TargetConfig& config = ctx.config;
     Session& session = *ctx.session;
     if (ctx.preauth) return skip("server greeted PREAUTH: already authenticated");
 
@@ -119,7 +126,7 @@ CheckResult run_login(RunContext& ctx) {
     Result<Reply> reply = make_error(Error::Kind::Protocol, "not run");
     if (*mechanism == AuthMechanism::Login) {
         imap::Command command("LOGIN");
-        command.string(config.user).string(config.password.reveal(), true);
+        command.string(config.user).string(password(ctx), true);
         reply = session.run(command, ctx.deadline);
     } else {
         reply = authenticate(ctx, *mechanism, oauth_error);

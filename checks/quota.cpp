@@ -52,7 +52,7 @@ Plan plan_quota(const RunContext& ctx) {
 }
 
 CheckResult run_quota(RunContext& ctx) {
-    const Config& config = ctx.config;
+    const TargetConfig& config = ctx.config;
     Plan plan = plan_quota(ctx);
     if (plan.kind == Plan::Kind::Nothing) return skip("server does not advertise QUOTA");
     auto reply = ctx.session->run(*plan.command, ctx.deadline);

@@ -9,7 +9,8 @@ namespace imapcheck {
 
 namespace {
 
-Json tls_details(const Config& config, const TlsFacts& tls, std::optional<long long> days_left) {
+Json tls_details(const TargetConfig& config, const TlsFacts& tls,
+                 std::optional<long long> days_left) {
     Json d = Json::object();
     d["mode"] = to_string(config.tls);
     if (!tls.version.empty()) d["version"] = tls.version;
@@ -31,7 +32,7 @@ Json tls_details(const Config& config, const TlsFacts& tls, std::optional<long l
 }  // namespace
 
 CheckResult run_tls(RunContext& ctx) {
-    const Config& config = ctx.config;
+    const TargetConfig& config = ctx.config;
     const ConnectFacts& f = ctx.facts;
     ctx.duration_override = f.tls_ms;
     if (config.tls == TlsMode::None)

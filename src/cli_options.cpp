@@ -45,12 +45,12 @@ const std::vector<OptionSpec>& option_table() {
         {"warn-time", true, nullptr},
         {"crit-time", true, nullptr},
         // Output
-        {"format", true, "text"},
-        {"o,output", true, nullptr},
-        {"trace", true, nullptr},
-        {"no-color", false, nullptr},
-        {"V,version", false, nullptr, false, false},
-        {"h,help", false, nullptr, false, false},
+        {"format", true, "text", false, true, true},
+        {"o,output", true, nullptr, false, true, true},
+        {"trace", true, nullptr, false, true, true},
+        {"no-color", false, nullptr, false, true, true},
+        {"V,version", false, nullptr, false, false, true},
+        {"h,help", false, nullptr, false, false, true},
     };
     return table;
 }
@@ -85,69 +85,14 @@ cxxopts::Options make_parser() {
     return o;
 }
 
-namespace {
-
-std::optional<bool> flag_value(std::string value) {
-    std::transform(value.begin(), value.end(), value.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (value == "1" || value == "yes" || value == "true" || value == "on") return true;
-    if (value.empty() || value == "0" || value == "no" || value == "false" || value == "off")
-        return false;
-    return std::nullopt;
-}
-
-}  // namespace
-
-std::vector<std::string> with_environment(int argc, const char* const* argv, const GetEnv& getenv,
-                                          std::map<std::string, std::string>& from_env) {
-    std::vector<std::string> args = {argc > 0 ? argv[0] : "imapcheck"};
-    auto command_line = [&] {
-        args.insert(args.end(), argv + std::min(argc, 1), argv + argc);
-        return args;
-    };
-    // Most runs set no variable: then the command line is all there is to parse.
-    const auto& table = option_table();
-    if (std::none_of(table.begin(), table.end(), [&](const OptionSpec& spec) {
-            return spec.from_environment && getenv(environment_name(spec));
-        }))
-        return command_line();
-
-    // What the command line gives: parsed once on its own (its errors are its own).
-    auto given = make_parser().parse(argc, argv);
-    // -4 and -6 are one choice: either on the command line overrides both variables.
-    bool family_given = given.count("ipv4") || given.count("ipv6");
-
-    for (const auto& spec : table) {
-        std::string name = long_name(spec);
-        if (!spec.from_environment || given.count(name)) continue;
-        if (family_given && (name == "ipv4" || name == "ipv6")) continue;
-        std::string variable = environment_name(spec);
-        auto value = getenv(variable);
-        if (!value) continue;
-        if (!spec.takes_value) {
-            auto on = flag_value(*value);
-            if (!on)
-                throw std::invalid_argument(variable + " must be 1 or 0 (got '" + *value + "')");
-            if (!*on) continue;
-            args.push_back("--" + name);
-        } else if (value->empty()) {
-            continue;  // set but empty counts as unset, as with NO_COLOR
-        } else if (spec.repeatable) {
-            // Several values, one per line (folder names may hold commas, never line breaks).
-            std::size_t start = 0;
-            while (start <= value->size()) {
-                auto end = value->find('\n', start);
-                if (end == std::string::npos) end = value->size();
-                if (end > start)
-                    args.push_back("--" + name + "=" + value->substr(start, end - start));
-                start = end + 1;
-            }
-        } else {
-            args.push_back("--" + name + "=" + *value);
-        }
-        from_env[name] = variable;
-    }
-    return command_line();
+const OptionSpec* find_option(const std::string& name) {
+    static const std::map<std::string, const OptionSpec*> by_name = [] {
+        std::map<std::string, const OptionSpec*> m;
+        for (const auto& spec : option_table()) m[long_name(spec)] = &spec;
+        return m;
+    }();
+    auto it = by_name.find(name);
+    return it == by_name.end() ? nullptr : it->second;
 }
 
 namespace {

@@ -25,6 +25,7 @@ struct OptionSpec {
     const char* default_value;  // nullptr: none
     bool repeatable = false;    // --expect-folder
     bool from_environment = true;
+    bool process_wide = false;  // how the process reports or what it runs, not a target's
 };
 
 const std::vector<OptionSpec>& option_table();
@@ -37,13 +38,8 @@ std::string environment_name(const OptionSpec& spec);
 
 cxxopts::Options make_parser();
 
-// The argument vector to parse: argv[0], then an option for every IMAPCHECK_<OPTION>
-// variable whose option the command line does not give, then the command line itself.
-// `from_env` maps each long name taken from the environment to its variable, so errors can
-// name it. A flag variable must be 1/yes/true/on or 0/no/false/off/empty; throws
-// std::invalid_argument naming the variable otherwise.
-std::vector<std::string> with_environment(int argc, const char* const* argv, const GetEnv& getenv,
-                                          std::map<std::string, std::string>& from_env);
+// The spec of the option with this long name, or nullptr.
+const OptionSpec* find_option(const std::string& long_name);
 
 // A long option name within two edits of `word`, for "did you mean --host?".
 std::optional<std::string> closest_option(const std::string& word);

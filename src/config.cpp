@@ -1,5 +1,9 @@
-// imapcheck: names of configuration enums as the report and SPEC spell them.
+// imapcheck: names of configuration enums as the report and SPEC spell them, and the
+// server key connections are counted by.
 #include "imapcheck/config.hpp"
+
+#include <algorithm>
+#include <cctype>
 
 namespace imapcheck {
 
@@ -21,6 +25,13 @@ const char* to_string(AuthMechanism mechanism) {
         case AuthMechanism::OAuthBearer: return "oauthbearer";
     }
     return "?";
+}
+
+std::string TargetConfig::server_key() const {
+    std::string key = connect_to.empty() ? host + ":" + std::to_string(port) : connect_to;
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return key;
 }
 
 }  // namespace imapcheck

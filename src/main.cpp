@@ -9,19 +9,13 @@
 #include <exception>
 
 #include "imapcheck/cli.hpp"
-#include "imapcheck/connection.hpp"
 #include "imapcheck/output.hpp"
+#include "imapcheck/probe.hpp"
 #include "imapcheck/render.hpp"
-#include "imapcheck/runner.hpp"
 
 namespace {
 
 using namespace imapcheck;
-
-std::optional<std::string> real_getenv(const std::string& name) {
-    const char* v = std::getenv(name.c_str());
-    return v ? std::optional<std::string>(v) : std::nullopt;
-}
 
 // The transcript may show mail content: the file is created private (0600).
 std::FILE* open_trace(const std::string& path) {
@@ -32,7 +26,7 @@ std::FILE* open_trace(const std::string& path) {
 }
 
 int run(int argc, char** argv) {
-    CliOutcome cli = parse_command_line(argc, argv, real_getenv);
+    CliOutcome cli = parse_command_line(argc, argv, process_getenv);
     switch (cli.kind) {
         case CliOutcome::Kind::Help:
             std::fputs(help_text().c_str(), stdout);
@@ -43,30 +37,31 @@ int run(int argc, char** argv) {
         case CliOutcome::Kind::UsageError:
             std::fprintf(stderr, "imapcheck: %s (see --help)\n", cli.message.c_str());
             // A monitoring system shows stdout: the plugin guidelines want UNKNOWN said there.
-            if (cli.config.format == OutputFormat::Nagios)
+            if (cli.output.format == OutputFormat::Nagios)
                 std::fputs(render_nagios_unknown(cli.message).c_str(), stdout);
             return 3;
         case CliOutcome::Kind::Run:
             break;
     }
-    Config& config = cli.config;
-    const auto started = Clock::now();
-    std::FILE* trace = open_trace(config.trace);
-    if (!config.trace.empty() && !trace) {
-        std::fprintf(stderr, "imapcheck: cannot write the trace file '%s'\n", config.trace.c_str());
+    OutputSettings& settings = cli.output;
+    std::FILE* trace = open_trace(settings.trace);
+    if (!settings.trace.empty() && !trace) {
+        std::fprintf(stderr, "imapcheck: cannot write the trace file '%s'\n",
+                     settings.trace.c_str());
         return 3;
     }
-    config.color = config.color && config.output.empty() && ::isatty(STDOUT_FILENO);
+    settings.color = settings.color && settings.output.empty() && ::isatty(STDOUT_FILENO);
 
-    global_transport_init();
-    Transcript transcript(trace, started);
-    Report report = run_checks(config, transcript, started);
-    config.password.wipe();
+    auto transport = make_curl_transport();
+    Transcript transcript(trace, Clock::now());
+    Report report = probe(cli.target, *transport, {.transcript = &transcript});
     if (trace && trace != stderr) std::fclose(trace);
+    for (const auto& cause : report.unknown_causes)
+        std::fprintf(stderr, "imapcheck: %s\n", cause.c_str());
 
-    std::string rendered = render(report, config);
-    if (!config.output.empty()) {
-        if (auto written = write_atomically(config.output, rendered); !written) {
+    std::string rendered = render(report, settings);
+    if (!settings.output.empty()) {
+        if (auto written = write_atomically(settings.output, rendered); !written) {
             std::fprintf(stderr, "imapcheck: %s\n", written.error().message.c_str());
             return 3;
         }

@@ -27,7 +27,7 @@ std::string seconds(std::chrono::milliseconds ms) {
     return buf;
 }
 
-void apply_time_thresholds(const Config& config, Report& report) {
+void apply_time_thresholds(const TargetConfig& config, Report& report) {
     char buf[128];
     if (config.crit_time_ms && report.duration_ms > *config.crit_time_ms) {
         report.time_status = Overall::Critical;
@@ -72,19 +72,36 @@ void send_ahead(RunContext& ctx, const std::vector<Check>& checks, std::size_t f
     }
 }
 
-}  // namespace
-
-Report run_checks(const Config& config, Transcript& transcript, Clock::time_point started) {
-    return run_sequence(config, transcript, started, check_registry());
+// A check that throws is imapcheck's bug, not the server's: that check fails with what was
+// thrown, the run goes on without the session (its state is unknown), and the report is
+// UNKNOWN in every format.
+CheckResult run_guarded(const Check& check, RunContext& ctx) {
+    std::string what;
+    try {
+        return check.run(ctx);
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+        what = "unknown exception";
+    }
+    ctx.report.unknown_causes.push_back(std::string(check.id) + ": " + what);
+    if (ctx.session) ctx.session->close();
+    return fail("internal error in imapcheck: " + what + " (please report it)");
 }
 
-Report run_sequence(const Config& config, Transcript& transcript, Clock::time_point started,
-                    const std::vector<Check>& checks) {
+}  // namespace
+
+Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::time_point started,
+                    const std::vector<Check>& checks, const RunResources& resources) {
     Report report;
     report.target = {config.host, config.port, to_string(config.tls), config.user, config.mailbox};
+    report.name = config.name;
+    report.thresholds = {config.quota_warn,     config.quota_crit,   config.cert_warn_days,
+                         config.cert_crit_days, config.warn_time_ms, config.crit_time_ms};
     report.started_at = utc_now_rfc3339();
-    RunContext ctx{
-        config, Deadline(started + config.timeout), transcript, report, {}, {}, false, {}, {}, {}};
+    Deadline deadline(started + config.timeout);
+    if (resources.deadline) deadline = deadline.earlier(Deadline(*resources.deadline));
+    RunContext ctx(config, deadline, transcript, report, resources.transport, resources.password);
 
     // Checks that failed, or were skipped because of a failure, with the root cause.
     std::vector<std::pair<std::string, std::string>> broken;
@@ -115,7 +132,7 @@ Report run_sequence(const Config& config, Transcript& transcript, Clock::time_po
                 send_ahead(ctx, checks, index, broken);
                 ctx.session->take_command_ms();  // count only this check's replies
             }
-            result = check.run(ctx);
+            result = run_guarded(check, ctx);
             if (was_usable && !ctx.session->open()) abandoned_in = std::string(check.id);
             if (result.status == CheckStatus::Fail) cause = std::string(check.id) + " failed";
             // A command that went ahead was partly answered before its check began: the

@@ -18,12 +18,25 @@
 
 namespace imapcheck {
 
+class Transport;
+
 // Shared state of one run: the session, and what earlier checks learned for later ones.
 struct RunContext {
-    const Config& config;
+    RunContext(const TargetConfig& config, Deadline deadline, Transcript& transcript,
+               Report& report, Transport* transport, const Secret* password)
+        : config(config),
+          deadline(deadline),
+          transcript(transcript),
+          report(report),
+          transport(transport),
+          password(password) {}
+
+    const TargetConfig& config;
     Deadline deadline;
     Transcript& transcript;
     Report& report;
+    Transport* transport;    // what `connect` opens the connection with
+    const Secret* password;  // loaded for this run only; what `login` sends
 
     std::unique_ptr<Session> session;  // set by `connect` once libcurl's phase succeeded
     ConnectFacts facts;                // what the connect phase established

@@ -1,22 +1,22 @@
-// imapcheck: the command line (SPEC §4) -> Config, with every usage error found up front,
-// so a bad invocation exits 3 before anything touches the network.
+// imapcheck: the command line (SPEC §4) -> TargetConfig and OutputSettings, with every usage error
+// found up front, so a bad invocation exits 3 before anything touches the network.
 #pragma once
 
-#include <functional>
-#include <optional>
 #include <string>
 
 #include "imapcheck/config.hpp"
+#include "imapcheck/environment.hpp"
+#include "imapcheck/options.hpp"
 
 namespace imapcheck {
-
-using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
 
 struct CliOutcome {
     enum class Kind { Run, Help, Version, UsageError };
     Kind kind = Kind::Run;
     std::string message;  // UsageError: one line, no trailing newline
-    Config config;
+    TargetConfig target;
+    OutputSettings output;
+    OptionMap options;  // everything given, environment and command line merged
 };
 
 CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& getenv);

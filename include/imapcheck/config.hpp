@@ -1,5 +1,6 @@
-// imapcheck: the run's configuration, as parsed from the command line (SPEC §4).
-// Plain data; cli.cpp fills it and validates it, everything else only reads it.
+// imapcheck: what one probe checks, where and as whom (TargetConfig), apart from how the
+// process reports (OutputSettings). Plain data, built and validated in one place
+// (target_rules.cpp) from an option map, whatever filled it (SPEC §4).
 #pragma once
 
 #include <chrono>
@@ -8,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "imapcheck/secret.hpp"
+#include "imapcheck/credentials.hpp"
 
 namespace imapcheck {
 
@@ -17,7 +18,9 @@ enum class IpVersion { Any, V4, V6 };
 enum class AuthMechanism { Auto, Login, Plain, XOAuth2, OAuthBearer };
 enum class OutputFormat { Text, Json, Nagios, Junit, Prometheus };
 
-struct Config {
+struct TargetConfig {
+    std::string name;  // the config file's target name; empty for a single run
+
     // Connection
     std::string host;
     std::uint16_t port = 0;  // resolved: 993 for implicit, else 143
@@ -32,9 +35,10 @@ struct Config {
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds command_timeout{15000};
 
-    // Auth
+    // Auth: where the password comes from, not the password. probe() loads it for the run
+    // and wipes it when the run ends.
     std::string user;
-    Secret password;
+    CredentialSources credentials;
     AuthMechanism auth = AuthMechanism::Auto;
     bool allow_plaintext_auth = false;
 
@@ -52,7 +56,13 @@ struct Config {
     std::optional<double> warn_time_ms;
     std::optional<double> crit_time_ms;
 
-    // Output
+    // The server address connections are counted against (--per-host): the --connect-to
+    // address when there is one, else host:port.
+    std::string server_key() const;
+};
+
+// Process-wide: how the results of every target are written.
+struct OutputSettings {
     OutputFormat format = OutputFormat::Text;
     std::string output;  // empty = stdout
     std::string trace;   // empty = none, "-" = stderr

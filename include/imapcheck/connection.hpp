@@ -63,12 +63,8 @@ public:
     virtual void close() = 0;
 };
 
-// Connects as the config says; never throws for network trouble: facts().reached says how
-// far it got. `run_deadline` bounds the whole connect phase too.
-std::unique_ptr<Connection> connect(const Config& config, const Deadline& run_deadline,
-                                    Transcript& transcript);
-
-// Call once at start-up, before any thread exists.
+// Libraries' process-wide set-up; make_curl_transport() calls it once. A program that
+// starts threads before its first transport calls it first.
 void global_transport_init();
 
 }  // namespace imapcheck

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "imapcheck/cli.hpp"
+#include "imapcheck/environment.hpp"
 #include "imapcheck/expected.hpp"
 #include "imapcheck/secret.hpp"
 

@@ -16,19 +16,6 @@ inline constexpr const char* kVersion = "0.1.0";
 std::string render_text(const Report& report, bool color);
 std::string render_json(const Report& report);
 
-// The bounds the run was judged by, for formats that carry them beside the values
-// (Nagios perfdata warn/crit, the JUnit `duration` test case).
-struct Thresholds {
-    double quota_warn = 80;  // percent
-    double quota_crit = 95;
-    int cert_warn_days = 14;
-    int cert_crit_days = 3;
-    std::optional<double> warn_time_ms;
-    std::optional<double> crit_time_ms;
-
-    static Thresholds from(const Config& config);
-};
-
 // Monitoring Plugins output: "IMAP <STATE> - summary | perfdata", then one line per check.
 std::string render_nagios(const Report& report, const Thresholds& thresholds);
 // The plugin line for a run that never started (a usage error): "IMAP UNKNOWN - message".
@@ -38,8 +25,8 @@ std::string render_junit(const Report& report, const Thresholds& thresholds);
 // Prometheus text exposition format 0.0.4, for node_exporter's textfile collector.
 std::string render_prometheus(const Report& report);
 
-// The report in the format the configuration asks for.
-std::string render(const Report& report, const Config& config);
+// The report in the format the settings ask for, judged by the report's own thresholds.
+std::string render(const Report& report, const OutputSettings& settings);
 
 // Server-supplied text made safe for a terminal or a one-line summary.
 std::string printable(std::string_view text);

@@ -15,12 +15,46 @@ using Json = nlohmann::ordered_json;
 enum class CheckStatus { Pass, Warn, Fail, Skip };
 enum class Overall { Ok = 0, Warning = 1, Critical = 2, Unknown = 3 };
 
+// Why a check warned or failed, as an expert would say it: a stable class id
+// ("tls.expired", README's table), the cause in one sentence, what to try, what was seen.
+struct Diagnosis {
+    std::string class_id;
+    std::string cause;
+    std::vector<std::string> try_next;
+    std::string evidence;
+};
+
+// A number a check measured, for the formats that carry numbers (Nagios perfdata,
+// Prometheus): renderers iterate these and need not know which check made them.
+struct Metric {
+    std::string name;  // "quota_usage", "mailbox_messages", "certificate_expiry"
+    double value = 0;
+    std::string unit;  // "B", "s", "" (a count), as Nagios perfdata spells units
+    std::optional<double> warn, crit, min, max;
+    // Nagios threshold ranges as text when they are not plain upper bounds ("14:").
+    std::string warn_range, crit_range;
+    std::vector<std::pair<std::string, std::string>> labels;  // ("resource", "STORAGE")
+};
+
 struct CheckResult {
     std::string id;
     CheckStatus status = CheckStatus::Pass;
     double duration_ms = 0;
     std::string summary;
     Json details = Json::object();
+    std::optional<Diagnosis> diagnosis = std::nullopt;
+    std::vector<Metric> metrics = {};
+};
+
+// The bounds the run was judged by, for formats that carry them beside the values
+// (Nagios perfdata warn/crit, the JUnit `duration` test case).
+struct Thresholds {
+    double quota_warn = 80;  // percent
+    double quota_crit = 95;
+    int cert_warn_days = 14;
+    int cert_crit_days = 3;
+    std::optional<double> warn_time_ms;
+    std::optional<double> crit_time_ms;
 };
 
 struct Target {
@@ -41,6 +75,12 @@ struct Report {
     std::optional<Overall> time_status;
     // Texts the server flagged with [ALERT]: RFC 3501 says they must reach the user.
     std::vector<std::string> alerts;
+    // Why the run is UNKNOWN rather than judged: an internal error caught while a check ran
+    // (that check failed), or a configuration that could not be applied (the password
+    // source became unreadable). Not the server's fault, so not CRITICAL.
+    std::vector<std::string> unknown_causes;
+    std::string name;  // the target's name in a fleet; empty for a single run
+    Thresholds thresholds;
 
     Overall overall() const;
     int exit_code() const { return static_cast<int>(overall()); }

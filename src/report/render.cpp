@@ -4,25 +4,20 @@
 
 namespace imapcheck {
 
-Thresholds Thresholds::from(const Config& config) {
-    return {config.quota_warn,     config.quota_crit,   config.cert_warn_days,
-            config.cert_crit_days, config.warn_time_ms, config.crit_time_ms};
-}
-
-std::string render(const Report& report, const Config& config) {
-    switch (config.format) {
+std::string render(const Report& report, const OutputSettings& settings) {
+    switch (settings.format) {
         case OutputFormat::Json:
             return render_json(report);
         case OutputFormat::Nagios:
-            return render_nagios(report, Thresholds::from(config));
+            return render_nagios(report, report.thresholds);
         case OutputFormat::Junit:
-            return render_junit(report, Thresholds::from(config));
+            return render_junit(report, report.thresholds);
         case OutputFormat::Prometheus:
             return render_prometheus(report);
         case OutputFormat::Text:
             break;
     }
-    return render_text(report, config.color);
+    return render_text(report, settings.color);
 }
 
 }  // namespace imapcheck

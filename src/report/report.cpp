@@ -13,6 +13,7 @@ Overall Report::overall() const {
         if (c.status == CheckStatus::Warn) worst = std::max(worst, Overall::Warning);
     }
     if (time_status) worst = std::max(worst, *time_status);
+    if (!unknown_causes.empty()) worst = Overall::Unknown;
     return worst;
 }
 

@@ -10,9 +10,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include <mutex>
+
 #include "imapcheck/connection.hpp"
 #include "imapcheck/imap/reader.hpp"
+#include "imapcheck/probe.hpp"
 #include "tls_facts.hpp"
+#include "tls_share.hpp"
 
 namespace imapcheck {
 namespace {
@@ -47,24 +51,24 @@ bool is_tls_error(CURLcode rc) {
 
 class CurlConnection final : public Connection {
 public:
-    CurlConnection(const Config& config, Transcript& transcript)
-        : config_(config), transcript_(transcript), curl_(curl_easy_init()) {}
+  CurlConnection(const TargetConfig& config, Transcript& transcript, transport::TlsShare* share)
+      : config_(config), transcript_(transcript), share_(share), curl_(curl_easy_init()) {}
 
-    ~CurlConnection() override { close(); }
+  ~CurlConnection() override { close(); }
 
-    void perform(const Deadline& run_deadline);
+  void perform(const Deadline& run_deadline);
 
-    const ConnectFacts& facts() const override { return facts_; }
-    bool open() const override { return open_; }
-    Result<Unit> send(std::string_view bytes, const Deadline& deadline) override;
-    Result<std::size_t> receive(char* buffer, std::size_t capacity,
-                                const Deadline& deadline) override;
-    void close() override {
-        open_ = false;
-        if (curl_) curl_easy_cleanup(curl_);
-        curl_ = nullptr;
-        if (connect_to_) curl_slist_free_all(connect_to_);
-        connect_to_ = nullptr;
+  const ConnectFacts& facts() const override { return facts_; }
+  bool open() const override { return open_; }
+  Result<Unit> send(std::string_view bytes, const Deadline& deadline) override;
+  Result<std::size_t> receive(char* buffer, std::size_t capacity,
+                              const Deadline& deadline) override;
+  void close() override {
+      open_ = false;
+      if (curl_) curl_easy_cleanup(curl_);
+      curl_ = nullptr;
+      if (connect_to_) curl_slist_free_all(connect_to_);
+      connect_to_ = nullptr;
     }
 
 private:
@@ -79,8 +83,10 @@ private:
     void classify_failure(CURLcode rc, bool tcp_connected, bool tls_done);
     Result<Unit> wait(short events, const Deadline& deadline, const char* what);
 
-    const Config& config_;
+    const TargetConfig& config_;
     Transcript& transcript_;
+    transport::TlsShare* share_;
+    X509_STORE* trust_store_ = nullptr;  // the share's, put in place of libcurl's own
     CURL* curl_;
     curl_slist* connect_to_ = nullptr;
     ConnectFacts facts_;
@@ -101,6 +107,10 @@ private:
 CURLcode CurlConnection::ssl_ctx_callback(CURL*, void* ssl_ctx, void* self) {
     auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
     if (g_ssl_ctx_index < 0 || SSL_CTX_set_ex_data(ctx, g_ssl_ctx_index, self) != 1) return CURLE_OK;
+    // The store parsed once per process; with --insecure too, so that what verification
+    // would have said is said against the configured trust, not an empty store.
+    if (auto* store = static_cast<CurlConnection*>(self)->trust_store_)
+        SSL_CTX_set1_cert_store(ctx, store);
     // Keep libcurl's verify mode; only watch what verification sees.
     SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), &CurlConnection::verify_callback);
     return CURLE_OK;
@@ -222,7 +232,15 @@ void CurlConnection::perform(const Deadline& run_deadline) {
         curl_easy_setopt(curl_, CURLOPT_CONNECT_TO, connect_to_);
     }
     if (!config_.proxy.empty()) curl_easy_setopt(curl_, CURLOPT_PROXY, config_.proxy.c_str());
-    if (!config_.cacert.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, config_.cacert.c_str());
+    if (share_) curl_easy_setopt(curl_, CURLOPT_SHARE, share_->curl_share());
+    if (share_ && config_.tls != TlsMode::None) trust_store_ = share_->trust_store(config_.cacert);
+    if (trust_store_) {
+        // libcurl would parse the CA file again for this handle: ours replaces it.
+        curl_easy_setopt(curl_, CURLOPT_CAINFO, nullptr);
+        curl_easy_setopt(curl_, CURLOPT_CAPATH, nullptr);
+    } else if (!config_.cacert.empty()) {
+        curl_easy_setopt(curl_, CURLOPT_CAINFO, config_.cacert.c_str());
+    }
     if (config_.tls != TlsMode::None) {
         curl_easy_setopt(curl_, CURLOPT_SSL_CTX_FUNCTION, &CurlConnection::ssl_ctx_callback);
         curl_easy_setopt(curl_, CURLOPT_SSL_CTX_DATA, this);
@@ -410,13 +428,25 @@ Result<std::size_t> CurlConnection::receive(char* buffer, std::size_t capacity,
     }
 }
 
+class CurlTransport final : public Transport {
+  public:
+    std::unique_ptr<Connection> connect(const TargetConfig& config, const Deadline& run_deadline,
+                                        Transcript& transcript) override {
+        auto connection = std::make_unique<CurlConnection>(config, transcript, &share_);
+        connection->perform(run_deadline);
+        return connection;
+    }
+
+  private:
+    transport::TlsShare share_;
+};
+
 }  // namespace
 
-std::unique_ptr<Connection> connect(const Config& config, const Deadline& run_deadline,
-                                    Transcript& transcript) {
-    auto connection = std::make_unique<CurlConnection>(config, transcript);
-    connection->perform(run_deadline);
-    return connection;
+std::unique_ptr<Transport> make_curl_transport() {
+    static std::once_flag initialised;
+    std::call_once(initialised, global_transport_init);
+    return std::make_unique<CurlTransport>();
 }
 
 void global_transport_init() {

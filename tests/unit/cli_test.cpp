@@ -3,6 +3,7 @@
 // private file, netrc), --connect-to normalisation, repeated options, help/version, NO_COLOR.
 // The environment is a fake (a std::map); the real one is never read.
 #include "imapcheck/cli.hpp"
+#include "parsed_cli.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -22,22 +23,8 @@ constexpr const char* kEnvPassword = "env-S3cr3t-pw";
 constexpr const char* kFilePassword = "file-S3cr3t-pw";
 constexpr const char* kNetrcPassword = "netrc-S3cr3t-pw";
 
-using Env = std::map<std::string, std::string>;
-
-GetEnv fake_env(Env env) {
-    return [env = std::move(env)](const std::string& name) -> std::optional<std::string> {
-        auto it = env.find(name);
-        if (it == env.end()) return std::nullopt;
-        return it->second;
-    };
-}
-
-CliOutcome parse(std::vector<std::string> args, Env env = {{"IMAPCHECK_PASSWORD", kEnvPassword}}) {
-    args.insert(args.begin(), "imapcheck");
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    argv.push_back(nullptr);
-    return parse_command_line(static_cast<int>(args.size()), argv.data(), fake_env(std::move(env)));
+ParsedCli parse(std::vector<std::string> args, Env env = {{"IMAPCHECK_PASSWORD", kEnvPassword}}) {
+    return parse_args(std::move(args), std::move(env));
 }
 
 // The minimal valid command line, plus `more`.
@@ -61,14 +48,14 @@ void expect_usage_error(const CliOutcome& out, const std::string& needle) {
 // --- defaults and TLS/port resolution -----------------------------------------------------
 
 TEST(Cli, DefaultsArePort143WithStartTls) {
-    CliOutcome out = parse(base());
+    ParsedCli out = parse(base());
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    const Config& c = out.config;
+    const TargetConfig& c = out.target;
     EXPECT_EQ(c.host, "mail.example.com");
     EXPECT_EQ(c.user, "alice");
     EXPECT_EQ(c.port, 143);
     EXPECT_EQ(c.tls, TlsMode::StartTls);
-    EXPECT_TRUE(c.password.reveal() == kEnvPassword);
+    EXPECT_TRUE(loaded_password(out) == kEnvPassword);
     EXPECT_EQ(c.mailbox, "INBOX");
     EXPECT_EQ(c.search, "UNSEEN");
     EXPECT_EQ(c.fetch_bytes, 4096u);
@@ -77,56 +64,56 @@ TEST(Cli, DefaultsArePort143WithStartTls) {
     EXPECT_EQ(c.timeout.count(), 30000);
     EXPECT_EQ(c.connect_timeout.count(), 10000);
     EXPECT_EQ(c.auth, AuthMechanism::Auto);
-    EXPECT_EQ(c.format, OutputFormat::Text);
+    EXPECT_EQ(out.output.format, OutputFormat::Text);
     EXPECT_EQ(c.ip_version, IpVersion::Any);
     EXPECT_EQ(c.connect_to, "");
     EXPECT_TRUE(c.expect_folders.empty());
-    EXPECT_TRUE(c.color);
+    EXPECT_TRUE(out.output.color);
 }
 
 TEST(Cli, Port993MeansImplicitTls) {
-    CliOutcome out = parse(base({"--port", "993"}));
+    ParsedCli out = parse(base({"--port", "993"}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_EQ(out.config.port, 993);
-    EXPECT_EQ(out.config.tls, TlsMode::Implicit);
+    EXPECT_EQ(out.target.port, 993);
+    EXPECT_EQ(out.target.tls, TlsMode::Implicit);
 }
 
 TEST(Cli, ImplicitTlsMeansPort993) {
-    CliOutcome out = parse(base({"--tls", "implicit"}));
+    ParsedCli out = parse(base({"--tls", "implicit"}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_EQ(out.config.port, 993);
-    EXPECT_EQ(out.config.tls, TlsMode::Implicit);
+    EXPECT_EQ(out.target.port, 993);
+    EXPECT_EQ(out.target.tls, TlsMode::Implicit);
 }
 
 TEST(Cli, ExplicitPortAndTlsBothWin) {
-    CliOutcome a = parse(base({"--tls", "implicit", "--port", "1993"}));
+    ParsedCli a = parse(base({"--tls", "implicit", "--port", "1993"}));
     ASSERT_EQ(a.kind, CliOutcome::Kind::Run) << a.message;
-    EXPECT_EQ(a.config.port, 1993);
-    EXPECT_EQ(a.config.tls, TlsMode::Implicit);
-    CliOutcome b = parse(base({"--port", "993", "--tls", "starttls"}));
+    EXPECT_EQ(a.target.port, 1993);
+    EXPECT_EQ(a.target.tls, TlsMode::Implicit);
+    ParsedCli b = parse(base({"--port", "993", "--tls", "starttls"}));
     ASSERT_EQ(b.kind, CliOutcome::Kind::Run) << b.message;
-    EXPECT_EQ(b.config.port, 993);
-    EXPECT_EQ(b.config.tls, TlsMode::StartTls);
-    CliOutcome c = parse(base({"--tls", "none", "--allow-plaintext-auth"}));
+    EXPECT_EQ(b.target.port, 993);
+    EXPECT_EQ(b.target.tls, TlsMode::StartTls);
+    ParsedCli c = parse(base({"--tls", "none", "--allow-plaintext-auth"}));
     ASSERT_EQ(c.kind, CliOutcome::Kind::Run) << c.message;
-    EXPECT_EQ(c.config.port, 143);
-    EXPECT_EQ(c.config.tls, TlsMode::None);
-    EXPECT_TRUE(c.config.allow_plaintext_auth);
+    EXPECT_EQ(c.target.port, 143);
+    EXPECT_EQ(c.target.tls, TlsMode::None);
+    EXPECT_TRUE(c.target.allow_plaintext_auth);
 }
 
 TEST(Cli, ShortOptionsWork) {
-    CliOutcome out = parse({"-H", "mail.example.com", "-u", "bob", "-p", "10143", "-4", "-k"});
+    ParsedCli out = parse({"-H", "mail.example.com", "-u", "bob", "-p", "10143", "-4", "-k"});
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_EQ(out.config.user, "bob");
-    EXPECT_EQ(out.config.port, 10143);
-    EXPECT_EQ(out.config.ip_version, IpVersion::V4);
-    EXPECT_TRUE(out.config.insecure);
+    EXPECT_EQ(out.target.user, "bob");
+    EXPECT_EQ(out.target.port, 10143);
+    EXPECT_EQ(out.target.ip_version, IpVersion::V4);
+    EXPECT_TRUE(out.target.insecure);
 }
 
 TEST(Cli, BracketedIpv6HostIsUnwrapped) {
-    CliOutcome out = parse({"--host", "[::1]", "--user", "alice"});
+    ParsedCli out = parse({"--host", "[::1]", "--user", "alice"});
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_EQ(out.config.host, "::1");
+    EXPECT_EQ(out.target.host, "::1");
 }
 
 // --- usage errors -------------------------------------------------------------------------
@@ -186,7 +173,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<UsageCase>& info) { return std::string(info.param.name); });
 
 TEST(Cli, NoPasswordAnywhereIsAUsageErrorNamingTheSources) {
-    CliOutcome out = parse(base(), Env{});
+    ParsedCli out = parse(base(), Env{});
     expect_usage_error(out, "IMAPCHECK_PASSWORD");
     EXPECT_NE(out.message.find("--password-file"), std::string::npos) << out.message;
 }
@@ -214,16 +201,16 @@ TEST(Cli, EmptyConnectToIsAUsageError) {
 // --- where the password comes from --------------------------------------------------------
 
 TEST(Cli, PasswordFromIMAPCHECK_PASSWORD) {
-    CliOutcome out = parse(base(), Env{{"IMAPCHECK_PASSWORD", "pw-from-env"}});
+    ParsedCli out = parse(base(), Env{{"IMAPCHECK_PASSWORD", "pw-from-env"}});
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_TRUE(out.config.password.reveal() == "pw-from-env");
+    EXPECT_TRUE(loaded_password(out) == "pw-from-env");
 }
 
 TEST(Cli, PasswordEnvNamesAnotherVariable) {
-    CliOutcome out = parse(base({"--password-env", "OTHER"}),
-                           Env{{"IMAPCHECK_PASSWORD", "not-this"}, {"OTHER", "pw-from-other"}});
+    ParsedCli out = parse(base({"--password-env", "OTHER"}),
+                          Env{{"IMAPCHECK_PASSWORD", "not-this"}, {"OTHER", "pw-from-other"}});
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_TRUE(out.config.password.reveal() == "pw-from-other");
+    EXPECT_TRUE(loaded_password(out) == "pw-from-other");
 }
 
 TEST(Cli, PasswordEnvNamingAnUnsetVariableIsAUsageErrorNamingIt) {
@@ -257,15 +244,15 @@ class CliFiles : public ::testing::Test {
 
 TEST_F(CliFiles, PasswordFileWithMode600GivesItsFirstLine) {
     std::string path = write("pw", std::string(kFilePassword) + "\r\nsecond line\n", 0600);
-    CliOutcome out = parse(base({"--password-file", path}));
+    ParsedCli out = parse(base({"--password-file", path}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
     // The file wins over the environment, which also holds a password here.
-    EXPECT_TRUE(out.config.password.reveal() == kFilePassword);
+    EXPECT_TRUE(loaded_password(out) == kFilePassword);
 }
 
 TEST_F(CliFiles, PasswordFileReadableByOthersIsRefusedWithTheFix) {
     std::string path = write("pw", std::string(kFilePassword) + "\n", 0644);
-    CliOutcome out = parse(base({"--password-file", path}));
+    ParsedCli out = parse(base({"--password-file", path}));
     expect_usage_error(out, "chmod 600");
     EXPECT_NE(out.message.find(path), std::string::npos) << out.message;
 }
@@ -287,10 +274,10 @@ TEST_F(CliFiles, NetrcMachineEntryGivesThePassword) {
                              "machine mail.example.com login alice password " +
                                  std::string(kNetrcPassword) + "\n",
                              0600);
-    CliOutcome out = parse(base({"--netrc-file", path}));
+    ParsedCli out = parse(base({"--netrc-file", path}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_TRUE(out.config.password.reveal() == kNetrcPassword);
-    EXPECT_EQ(out.config.user, "alice");
+    EXPECT_TRUE(loaded_password(out) == kNetrcPassword);
+    EXPECT_EQ(out.target.user, "alice");
 }
 
 TEST_F(CliFiles, NetrcLoginFillsTheUserWhenNotGiven) {
@@ -298,10 +285,10 @@ TEST_F(CliFiles, NetrcLoginFillsTheUserWhenNotGiven) {
         "netrc",
         "machine mail.example.com\n  login carol\n  password " + std::string(kNetrcPassword) + "\n",
         0600);
-    CliOutcome out = parse({"--host", "mail.example.com", "--netrc-file", path});
+    ParsedCli out = parse({"--host", "mail.example.com", "--netrc-file", path});
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_EQ(out.config.user, "carol");
-    EXPECT_TRUE(out.config.password.reveal() == kNetrcPassword);
+    EXPECT_EQ(out.target.user, "carol");
+    EXPECT_TRUE(loaded_password(out) == kNetrcPassword);
 }
 
 TEST_F(CliFiles, NetrcDefaultEntryIsUsedWhenNoMachineMatches) {
@@ -310,10 +297,10 @@ TEST_F(CliFiles, NetrcDefaultEntryIsUsedWhenNoMachineMatches) {
                              "default login dave password " +
                                  std::string(kNetrcPassword) + "\n",
                              0600);
-    CliOutcome out = parse({"--host", "mail.example.com", "--netrc-file", path});
+    ParsedCli out = parse({"--host", "mail.example.com", "--netrc-file", path});
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_EQ(out.config.user, "dave");
-    EXPECT_TRUE(out.config.password.reveal() == kNetrcPassword);
+    EXPECT_EQ(out.target.user, "dave");
+    EXPECT_TRUE(loaded_password(out) == kNetrcPassword);
 }
 
 TEST_F(CliFiles, NetrcEntryForAnotherLoginIsSkipped) {
@@ -322,9 +309,9 @@ TEST_F(CliFiles, NetrcEntryForAnotherLoginIsSkipped) {
                              "machine mail.example.com login alice password " +
                                  std::string(kNetrcPassword) + "\n",
                              0600);
-    CliOutcome out = parse(base({"--netrc-file", path}));
+    ParsedCli out = parse(base({"--netrc-file", path}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_TRUE(out.config.password.reveal() == kNetrcPassword);
+    EXPECT_TRUE(loaded_password(out) == kNetrcPassword);
 }
 
 TEST_F(CliFiles, NetrcWithoutAMatchingEntryIsAUsageError) {
@@ -332,7 +319,7 @@ TEST_F(CliFiles, NetrcWithoutAMatchingEntryIsAUsageError) {
         "netrc",
         "machine other.example.com login alice password " + std::string(kNetrcPassword) + "\n",
         0600);
-    CliOutcome out = parse(base({"--netrc-file", path}));
+    ParsedCli out = parse(base({"--netrc-file", path}));
     expect_usage_error(out, "mail.example.com");
     EXPECT_NE(out.message.find("no entry"), std::string::npos) << out.message;
 }
@@ -347,9 +334,9 @@ TEST_F(CliFiles, NetrcFlagReadsHomeFromTheGivenEnvironment) {
     write(".netrc",
           "machine mail.example.com login alice password " + std::string(kNetrcPassword) + "\n",
           0600);
-    CliOutcome out = parse(base({"--netrc"}), Env{{"HOME", dir_}});
+    ParsedCli out = parse(base({"--netrc"}), Env{{"HOME", dir_}});
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_TRUE(out.config.password.reveal() == kNetrcPassword);
+    EXPECT_TRUE(loaded_password(out) == kNetrcPassword);
 }
 
 TEST(Cli, NetrcFlagWithoutHomeIsAUsageError) {
@@ -371,20 +358,20 @@ TEST(Cli, ConnectToFormsAreNormalisedToHostColonPort) {
              {{"--connect-to", "[::1]"}, "[::1]:143"},
              {{"--connect-to", "::1"}, "[::1]:143"},
              {{"--connect-to", "2001:db8::7", "--port", "993"}, "[2001:db8::7]:993"}}) {
-        CliOutcome out = parse(base(c.extra));
+        ParsedCli out = parse(base(c.extra));
         ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << c.extra[1] << ": " << out.message;
-        EXPECT_EQ(out.config.connect_to, c.expected) << c.extra[1];
-        EXPECT_EQ(out.config.host, "mail.example.com");  // still the name the cert is checked for
+        EXPECT_EQ(out.target.connect_to, c.expected) << c.extra[1];
+        EXPECT_EQ(out.target.host, "mail.example.com");  // still the name the cert is checked for
     }
 }
 
 // --- repeated options, help, version, colour ----------------------------------------------
 
 TEST(Cli, ExpectFolderRepeatsAndACommaStaysInOneFolder) {
-    CliOutcome out = parse(base({"--expect-folder", "Sent", "--expect-folder", "Archive, 2024",
-                                 "--expect-folder", "Entwürfe"}));
+    ParsedCli out = parse(base({"--expect-folder", "Sent", "--expect-folder", "Archive, 2024",
+                                "--expect-folder", "Entwürfe"}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_EQ(out.config.expect_folders,
+    EXPECT_EQ(out.target.expect_folders,
               (std::vector<std::string>{"Sent", "Archive, 2024", "Entwürfe"}));
 }
 
@@ -406,45 +393,45 @@ TEST(Cli, HelpTextMentionsEveryPasswordSourceButNoPasswordOption) {
 }
 
 TEST(Cli, ThereIsNoPasswordOption) {
-    CliOutcome out = parse(base({"--password", "hunter2"}));
+    ParsedCli out = parse(base({"--password", "hunter2"}));
     expect_usage_error(out, "password");
     EXPECT_EQ(out.message.find("hunter2"), std::string::npos) << "the refused value is echoed";
 }
 
 TEST(Cli, NoColorEnvironmentVariableDisablesColour) {
-    CliOutcome out = parse(base(), Env{{"IMAPCHECK_PASSWORD", kEnvPassword}, {"NO_COLOR", "1"}});
+    ParsedCli out = parse(base(), Env{{"IMAPCHECK_PASSWORD", kEnvPassword}, {"NO_COLOR", "1"}});
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_FALSE(out.config.color);
+    EXPECT_FALSE(out.output.color);
 }
 
 TEST(Cli, EmptyNoColorLeavesColourOn) {
     // no-color.org: only a NO_COLOR that is set and not empty turns colour off.
-    CliOutcome out = parse(base(), Env{{"IMAPCHECK_PASSWORD", kEnvPassword}, {"NO_COLOR", ""}});
+    ParsedCli out = parse(base(), Env{{"IMAPCHECK_PASSWORD", kEnvPassword}, {"NO_COLOR", ""}});
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_TRUE(out.config.color);
+    EXPECT_TRUE(out.output.color);
 }
 
 TEST(Cli, NoColorOptionDisablesColour) {
-    CliOutcome out = parse(base({"--no-color"}));
+    ParsedCli out = parse(base({"--no-color"}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_FALSE(out.config.color);
+    EXPECT_FALSE(out.output.color);
 }
 
 TEST(Cli, ThresholdsAndOutputOptionsAreRead) {
-    CliOutcome out = parse(base({"--quota-warn", "70.5", "--quota-crit", "90", "--warn-time",
-                                 "1500", "--format", "json", "--timeout", "2.5", "--auth", "plain",
-                                 "--mailbox", "Entwürfe", "--search", "SINCE 1-Jan-2024"}));
+    ParsedCli out = parse(base({"--quota-warn", "70.5", "--quota-crit", "90", "--warn-time", "1500",
+                                "--format", "json", "--timeout", "2.5", "--auth", "plain",
+                                "--mailbox", "Entwürfe", "--search", "SINCE 1-Jan-2024"}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-    EXPECT_DOUBLE_EQ(out.config.quota_warn, 70.5);
-    EXPECT_DOUBLE_EQ(out.config.quota_crit, 90);
-    ASSERT_TRUE(out.config.warn_time_ms.has_value());
-    EXPECT_DOUBLE_EQ(*out.config.warn_time_ms, 1500);
-    EXPECT_FALSE(out.config.crit_time_ms.has_value());
-    EXPECT_EQ(out.config.format, OutputFormat::Json);
-    EXPECT_EQ(out.config.timeout.count(), 2500);
-    EXPECT_EQ(out.config.auth, AuthMechanism::Plain);
-    EXPECT_EQ(out.config.mailbox, "Entwürfe");
-    EXPECT_EQ(out.config.search, "SINCE 1-Jan-2024");
+    EXPECT_DOUBLE_EQ(out.target.quota_warn, 70.5);
+    EXPECT_DOUBLE_EQ(out.target.quota_crit, 90);
+    ASSERT_TRUE(out.target.warn_time_ms.has_value());
+    EXPECT_DOUBLE_EQ(*out.target.warn_time_ms, 1500);
+    EXPECT_FALSE(out.target.crit_time_ms.has_value());
+    EXPECT_EQ(out.output.format, OutputFormat::Json);
+    EXPECT_EQ(out.target.timeout.count(), 2500);
+    EXPECT_EQ(out.target.auth, AuthMechanism::Plain);
+    EXPECT_EQ(out.target.mailbox, "Entwürfe");
+    EXPECT_EQ(out.target.search, "SINCE 1-Jan-2024");
 }
 
 }  // namespace

@@ -356,7 +356,7 @@ TEST(FormatOptionTest, NewFormatsAreAccepted) {
           std::pair{"prometheus", OutputFormat::Prometheus}}) {
         CliOutcome out = parse({"--host", "h", "--user", "u", "--format", word});
         ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
-        EXPECT_EQ(out.config.format, format) << word;
+        EXPECT_EQ(out.output.format, format) << word;
     }
     EXPECT_EQ(parse({"--host", "h", "--user", "u", "--format", "xml"}).kind,
               CliOutcome::Kind::UsageError);
@@ -365,7 +365,7 @@ TEST(FormatOptionTest, NewFormatsAreAccepted) {
 TEST(FormatOptionTest, UsageErrorStillKnowsTheNagiosFormat) {
     CliOutcome out = parse({"--host", "h", "--format", "nagios", "--port", "99999"});
     ASSERT_EQ(out.kind, CliOutcome::Kind::UsageError);
-    EXPECT_EQ(out.config.format, OutputFormat::Nagios)
+    EXPECT_EQ(out.output.format, OutputFormat::Nagios)
         << "so main() can say IMAP UNKNOWN on stdout";
 }
 

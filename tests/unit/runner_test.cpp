@@ -48,7 +48,7 @@ protected:
             if (c.id == id) return c;
         throw std::runtime_error("no check " + std::string(id));
     }
-    Config config;
+    TargetConfig config;
     Transcript transcript;
 };
 

@@ -1,0 +1,290 @@
+// imapcheck: every rule and default of a target's configuration (SPEC §4), applied to an
+// option map whatever filled it. An error names the option where it was set: "--port" on
+// the command line, "(set by IMAPCHECK_PORT)", or "imapcheck.yml:12: targets[3].port".
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "cli_options.hpp"
+#include "imapcheck/imap/mutf7.hpp"
+#include "imapcheck/options.hpp"
+
+namespace imapcheck {
+namespace {
+
+// Thrown by the rules, caught at the boundary and turned into an error value.
+struct OptionError : std::runtime_error {
+    OptionError(std::string option, const std::string& message)
+        : std::runtime_error(message), option(std::move(option)) {}
+    std::string option;  // the long name the message is about
+};
+
+// The option map as the rules read it: a value, or the table's default.
+class Options {
+  public:
+    explicit Options(const OptionMap& map) : map_(map) {}
+
+    bool has(const std::string& name) const { return map_.count(name) > 0; }
+    std::string text(const std::string& name) const {
+        if (auto it = map_.find(name); it != map_.end() && !it->second.values.empty())
+            return it->second.values.back();
+        const cli::OptionSpec* spec = cli::find_option(name);
+        return spec && spec->default_value ? spec->default_value : "";
+    }
+    std::vector<std::string> all(const std::string& name) const {
+        auto it = map_.find(name);
+        return it == map_.end() ? std::vector<std::string>{} : it->second.values;
+    }
+    bool flag(const std::string& name) const { return has(name) && text(name) != "0"; }
+
+  private:
+    const OptionMap& map_;
+};
+
+[[noreturn]] void reject(const std::string& option, const std::string& message) {
+    throw OptionError(option, message);
+}
+
+std::string bound_text(double v) {
+    std::string s = std::to_string(v);
+    return s.substr(0, s.find('.'));
+}
+
+template <typename T>
+T number(const Options& o, const std::string& name, T min, T max) {
+    std::string text = o.text(name);
+    // Plain decimal only: std::stod alone would also take "0x3e1", "1e3" or " 5".
+    bool decimal = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos &&
+                   std::count(text.begin(), text.end(), '.') <= 1 && text.front() != '.' &&
+                   text.back() != '.';
+    try {
+        if (!decimal) throw std::invalid_argument(text);
+        std::size_t used = 0;
+        double v = std::stod(text, &used);
+        if (used == text.size() && std::isfinite(v) && v >= static_cast<double>(min) &&
+            v <= static_cast<double>(max) && (std::is_floating_point_v<T> || v == std::floor(v)))
+            return static_cast<T>(v);
+    } catch (const std::exception&) {
+    }
+    reject(name, "--" + name + " must be a " +
+                     (std::is_floating_point_v<T> ? "number" : "whole number") + " from " +
+                     bound_text(static_cast<double>(min)) + " to " +
+                     bound_text(static_cast<double>(max)) + " (got '" + text + "')");
+}
+
+std::chrono::milliseconds seconds_option(const Options& o, const std::string& name) {
+    double s = number<double>(o, name, 0.001, 86400);
+    return std::chrono::milliseconds(static_cast<long long>(std::llround(s * 1000)));
+}
+
+template <typename E>
+E choice(const Options& o, const std::string& name,
+         std::initializer_list<std::pair<const char*, E>> options) {
+    std::string value = o.text(name);
+    std::string allowed;
+    for (const auto& [word, e] : options) {
+        if (value == word) return e;
+        allowed += (allowed.empty() ? "" : "|") + std::string(word);
+    }
+    reject(name, "--" + name + " must be one of " + allowed + " (got '" + value + "')");
+}
+
+void check_text(const std::string& value, const std::string& name) {
+    for (char c : value)
+        if (c == '\r' || c == '\n' || c == '\0')
+            reject(name, "--" + name + " must not contain line breaks");
+}
+
+std::optional<unsigned> port_number(const std::string& text) {
+    if (text.empty() || text.size() > 5 ||
+        text.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    unsigned port = static_cast<unsigned>(std::stoul(text));
+    return port >= 1 && port <= 65535 ? std::optional(port) : std::nullopt;
+}
+
+// --connect-to ADDR, ADDR:PORT, [V6], [V6]:PORT or a bare IPv6 address, as libcurl's
+// CONNECT_TO wants the target: "ADDR:PORT" with IPv6 in brackets.
+std::string connect_to_entry(const std::string& value, unsigned default_port) {
+    const std::string name = "connect-to";
+    check_text(value, name);
+    std::string addr = value, port;
+    bool port_given = false;
+    if (!addr.empty() && addr.front() == '[') {
+        auto close = addr.find(']');
+        if (close == std::string::npos) reject(name, "--connect-to has an unclosed '['");
+        if (close + 1 < addr.size()) {
+            if (addr[close + 1] != ':') reject(name, "--connect-to must be ADDR[:PORT]");
+            port = addr.substr(close + 2);
+            port_given = true;
+        }
+        addr = addr.substr(0, close + 1);
+        if (addr.size() == 2) reject(name, "--connect-to has an empty address");
+    } else if (std::count(addr.begin(), addr.end(), ':') == 1) {
+        port = addr.substr(addr.find(':') + 1);
+        addr = addr.substr(0, addr.find(':'));
+        port_given = true;
+    } else if (addr.find(':') != std::string::npos) {
+        addr = "[" + addr + "]";
+    }
+    if (addr.empty()) reject(name, "--connect-to needs an address: ADDR[:PORT]");
+    if (addr.find_first_of(" /@") != std::string::npos)
+        reject(name, "--connect-to '" + value + "' is not an address");
+    if (port_given && !port_number(port))
+        reject(name, "--connect-to port must be 1-65535 (got '" + port + "')");
+    return addr + ":" + (port.empty() ? std::to_string(default_port) : port);
+}
+
+OutputFormat output_format(const Options& o) {
+    return choice<OutputFormat>(o, "format",
+                                {{"text", OutputFormat::Text},
+                                 {"json", OutputFormat::Json},
+                                 {"nagios", OutputFormat::Nagios},
+                                 {"junit", OutputFormat::Junit},
+                                 {"prometheus", OutputFormat::Prometheus}});
+}
+
+void connection_rules(const Options& o, TargetConfig& c) {
+    if (!o.has("host")) reject("host", "--host is required (the IMAP server to check)");
+    c.host = o.text("host");
+    if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']')
+        c.host = c.host.substr(1, c.host.size() - 2);  // accept [::1] as well as ::1
+    if (c.host.empty() || c.host.find_first_of(" /\r\n@") != std::string::npos)
+        reject("host", "--host '" + c.host + "' is not a host name or address");
+
+    std::optional<unsigned> port;
+    if (o.has("port")) port = number<unsigned>(o, "port", 1, 65535);
+    if (o.has("tls"))
+        c.tls = choice<TlsMode>(o, "tls",
+                                {{"implicit", TlsMode::Implicit},
+                                 {"starttls", TlsMode::StartTls},
+                                 {"none", TlsMode::None}});
+    else
+        c.tls = port == 993 ? TlsMode::Implicit : TlsMode::StartTls;
+    c.port = static_cast<std::uint16_t>(port.value_or(c.tls == TlsMode::Implicit ? 993 : 143));
+
+    if (o.has("connect-to")) c.connect_to = connect_to_entry(o.text("connect-to"), c.port);
+    if (o.has("proxy")) c.proxy = o.text("proxy");
+    if (o.flag("ipv4") && o.flag("ipv6")) reject("ipv6", "-4 and -6 exclude each other");
+    c.ip_version = o.flag("ipv4") ? IpVersion::V4 : o.flag("ipv6") ? IpVersion::V6 : IpVersion::Any;
+    if (o.has("cacert")) c.cacert = o.text("cacert");
+    c.insecure = o.flag("insecure");
+    if (o.has("min-tls")) {
+        c.min_tls = o.text("min-tls");
+        if (c.min_tls != "1.2" && c.min_tls != "1.3")
+            reject("min-tls", "--min-tls must be 1.2 or 1.3 (got '" + c.min_tls + "')");
+    }
+    c.timeout = seconds_option(o, "timeout");
+    c.connect_timeout = seconds_option(o, "connect-timeout");
+    c.command_timeout = seconds_option(o, "command-timeout");
+}
+
+void check_rules(const Options& o, TargetConfig& c) {
+    c.mailbox = o.text("mailbox");
+    check_text(c.mailbox, "mailbox");
+    if (c.mailbox.empty() || !imap::encode_mutf7(c.mailbox))
+        reject("mailbox", "--mailbox must be a non-empty UTF-8 name");
+    c.search = o.text("search");
+    check_text(c.search, "search");
+    if (c.search.empty()) reject("search", "--search must not be empty (the default is UNSEEN)");
+    for (char ch : c.search)
+        if (static_cast<unsigned char>(ch) >= 0x80)
+            reject("search",
+                   "--search must be ASCII (non-ASCII search keys are not supported yet)");
+    c.fetch_bytes = number<std::uint64_t>(o, "fetch-bytes", 0, 64ull << 20);
+    c.expect_folders = o.all("expect-folder");
+    for (const auto& folder : c.expect_folders) check_text(folder, "expect-folder");
+}
+
+void threshold_rules(const Options& o, TargetConfig& c) {
+    c.quota_warn = number<double>(o, "quota-warn", 0, 100);
+    c.quota_crit = number<double>(o, "quota-crit", 0, 100);
+    if (c.quota_warn > c.quota_crit)
+        reject("quota-warn", "--quota-warn must not be above --quota-crit");
+    c.cert_warn_days = number<int>(o, "cert-warn-days", 0, 3650);
+    c.cert_crit_days = number<int>(o, "cert-crit-days", 0, 3650);
+    if (c.cert_crit_days > c.cert_warn_days)
+        reject("cert-crit-days", "--cert-crit-days must not be above --cert-warn-days");
+    if (o.has("warn-time")) c.warn_time_ms = number<double>(o, "warn-time", 0, 86400000);
+    if (o.has("crit-time")) c.crit_time_ms = number<double>(o, "crit-time", 0, 86400000);
+}
+
+void auth_rules(const Options& o, TargetConfig& c) {
+    if (o.has("user")) c.user = o.text("user");
+    check_text(c.user, "user");
+    c.auth = choice<AuthMechanism>(o, "auth",
+                                   {{"auto", AuthMechanism::Auto},
+                                    {"login", AuthMechanism::Login},
+                                    {"plain", AuthMechanism::Plain},
+                                    {"xoauth2", AuthMechanism::XOAuth2},
+                                    {"oauthbearer", AuthMechanism::OAuthBearer}});
+    c.allow_plaintext_auth = o.flag("allow-plaintext-auth");
+}
+
+void credential_rules(const Options& o, TargetConfig& c, const GetEnv& getenv) {
+    if (c.user.empty() && !o.flag("netrc") && !o.has("netrc-file"))
+        reject("user", "--user is required (the account to log in as)");
+    c.credentials.password_env = o.text("password-env");
+    if (o.has("password-file")) c.credentials.password_file = o.text("password-file");
+    c.credentials.netrc = o.flag("netrc");
+    if (o.has("netrc-file")) c.credentials.netrc_file = o.text("netrc-file");
+    // Read now, so that a missing or unreadable source is a usage error before any
+    // connection; the secret itself is dropped (wiped) here and read again by probe().
+    auto secret = load_secret(c.credentials, c.host, c.user, getenv);
+    if (!secret) {
+        const char* source = !c.credentials.password_file.empty() ? "password-file"
+                             : (c.credentials.netrc || !c.credentials.netrc_file.empty())
+                                 ? (o.has("netrc-file") ? "netrc-file" : "netrc")
+                                 : "password-env";
+        reject(source, secret.error().message);
+    }
+    if (c.user.empty()) reject("user", "--user is required (the account to log in as)");
+}
+
+// The message with the option's origin: as it is for the command line (its words already
+// say "--port"), "(set by VAR)" for the environment, the file position for a config file.
+std::string with_origin(const OptionMap& map, const OptionError& e) {
+    std::string message = e.what();
+    auto it = map.find(e.option);
+    if (it == map.end() || it->second.origin.empty() || it->second.origin.starts_with("--"))
+        return message;
+    const std::string& origin = it->second.origin;
+    if (origin.starts_with("IMAPCHECK_")) return message + " (set by " + origin + ")";
+    const std::string flag = "--" + e.option;
+    if (message.starts_with(flag + " ")) return origin + message.substr(flag.size());
+    return origin + ": " + message;
+}
+
+}  // namespace
+
+Result<TargetConfig> build_target_config(const OptionMap& map, const GetEnv& getenv) {
+    Options o(map);
+    TargetConfig c;
+    try {
+        connection_rules(o, c);
+        auth_rules(o, c);
+        check_rules(o, c);
+        threshold_rules(o, c);
+        credential_rules(o, c, getenv);
+    } catch (const OptionError& e) {
+        return make_error(Error::Kind::Usage, with_origin(map, e));
+    }
+    return c;
+}
+
+Result<OutputSettings> build_output_settings(const OptionMap& map, const GetEnv& getenv) {
+    Options o(map);
+    OutputSettings s;
+    try {
+        s.format = output_format(o);
+    } catch (const OptionError& e) {
+        return make_error(Error::Kind::Usage, with_origin(map, e));
+    }
+    if (o.has("output")) s.output = o.text("output");
+    if (o.has("trace")) s.trace = o.text("trace");
+    auto no_color = getenv("NO_COLOR");  // no-color.org: set and not empty
+    s.color = !o.flag("no-color") && !(no_color && !no_color->empty());
+    return s;
+}
+
+}  // namespace imapcheck

@@ -1,0 +1,40 @@
+// imapcheck: what connections of one process share (probe.hpp's Transport): a libcurl
+// share of TLS sessions and DNS answers, so a second connection to a server resumes its
+// TLS session (RFC 8446 §2.2), and each trust store parsed once instead of per connection.
+#pragma once
+
+#include <curl/curl.h>
+#include <openssl/x509.h>
+
+#include <array>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace imapcheck::transport {
+
+class TlsShare {
+  public:
+    TlsShare();
+    ~TlsShare();
+    TlsShare(const TlsShare&) = delete;
+    TlsShare& operator=(const TlsShare&) = delete;
+
+    CURLSH* curl_share() const { return share_; }
+    // The trust store for `cacert` ("" = libcurl's default CA file and directory), parsed
+    // on first use and kept; nullptr when it cannot be read, so that libcurl loads it
+    // itself and reports the error in its words. Not owned by the caller.
+    X509_STORE* trust_store(const std::string& cacert);
+
+  private:
+    static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self);
+    static void unlock(CURL*, curl_lock_data data, void* self);
+
+    CURLSH* share_ = nullptr;
+    std::array<std::mutex, CURL_LOCK_DATA_LAST> locks_;
+    std::mutex stores_lock_;
+    std::map<std::string, X509_STORE*> stores_;
+    std::string default_cainfo_, default_capath_;
+};
+
+}  // namespace imapcheck::transport
