@@ -6,6 +6,7 @@
 #include <openssl/opensslv.h>
 
 #include "cli_options.hpp"
+#include "imapcheck/fleet_config.hpp"
 #include "imapcheck/options.hpp"
 #include "imapcheck/render.hpp"
 
@@ -51,6 +52,27 @@ std::string explain(const cxxopts::exceptions::exception& e) {
     return e.what();
 }
 
+// --config FILE: every target of the file, the command line's options over each.
+CliOutcome fleet(CliOutcome out, const GetEnv& getenv) {
+    auto fail = [&out](std::string message) {
+        out.kind = CliOutcome::Kind::UsageError;
+        out.message = std::move(message);
+        return std::move(out);
+    };
+    auto limits = build_fleet_limits(out.options);
+    if (!limits) return fail(limits.error().message);
+    out.limits = *limits;
+    auto file = load_fleet_file(out.options.at("config").values.back());
+    if (!file) return fail(file.error().message);
+    std::vector<std::string> selected;
+    if (auto it = out.options.find("target"); it != out.options.end()) selected = it->second.values;
+    auto targets = build_fleet(*file, out.environment, out.command_line, selected, getenv);
+    if (!targets) return fail(targets.error().message);
+    out.targets = std::move(*targets);
+    out.kind = CliOutcome::Kind::Fleet;
+    return out;
+}
+
 }  // namespace
 
 CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& getenv) {
@@ -72,8 +94,10 @@ CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& g
         }
         auto environment = options_from_environment(getenv);
         if (!environment) return usage(environment.error().message);
-        out.options = std::move(*environment);
-        overlay(out.options, options_from_argv(r));  // the command line wins
+        out.environment = std::move(*environment);
+        out.command_line = options_from_argv(r);
+        out.options = out.environment;
+        overlay(out.options, out.command_line);  // the command line wins
         // Known before anything else is checked, so that a usage error can still be told
         // in the format's own way (a Nagios plugin says UNKNOWN on stdout).
         auto settings = build_output_settings(out.options, getenv);
@@ -82,6 +106,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& g
         if (!r.unmatched().empty())
             return usage("unexpected argument '" + r.unmatched().front() +
                          "' (options start with --)");
+        if (out.options.count("config")) return fleet(std::move(out), getenv);
         auto target = build_target_config(out.options, getenv);
         if (!target) return usage(target.error().message);
         out.target = std::move(*target);
@@ -101,6 +126,7 @@ std::string help_text() {
     return R"(imapcheck - check that an IMAP account really works, in one run
 
 Usage: imapcheck --host HOST --user USER [options]
+       imapcheck --config FILE [--target NAME]... [options]
 The password comes from $IMAPCHECK_PASSWORD, --password-file or --netrc, never the command line.
 
 Connection:
@@ -143,6 +169,13 @@ Output:
   -o, --output FILE        write the report to FILE (atomically) instead of stdout
       --trace FILE|-       protocol transcript, passwords masked (- = stderr)
       --no-color           no colour (also NO_COLOR)
+Many targets:
+      --config FILE        check every target of a YAML config file (defaults, modules,
+                           targets; keys are these long option names); options given here
+                           apply to every target and win
+      --target NAME        only this target of the file (repeatable)
+      --concurrency N      targets checked at once (default 8)
+      --per-host N         connections at once to one server address (default 4)
   -V, --version            version, with libcurl and OpenSSL versions
   -h, --help               this help
 

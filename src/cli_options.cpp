@@ -49,6 +49,11 @@ const std::vector<OptionSpec>& option_table() {
         {"o,output", true, nullptr, false, true, true},
         {"trace", true, nullptr, false, true, true},
         {"no-color", false, nullptr, false, true, true},
+        // Many targets
+        {"config", true, nullptr, false, true, true},
+        {"target", true, nullptr, true, true, true},
+        {"concurrency", true, "8", false, true, true},
+        {"per-host", true, "4", false, true, true},
         {"V,version", false, nullptr, false, false, true},
         {"h,help", false, nullptr, false, false, true},
     };
@@ -114,11 +119,11 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-std::optional<std::string> closest_option(const std::string& word) {
+std::optional<std::string> closest_word(const std::string& word,
+                                        const std::vector<std::string>& choices) {
     std::optional<std::string> best;
     std::size_t best_distance = 3;  // more than two edits away is a different word
-    for (const auto& spec : option_table()) {
-        std::string name = long_name(spec);
+    for (const auto& name : choices) {
         std::size_t d = edit_distance(word, name);
         // A prefix is a suggestion too: --connect for --connect-to.
         if (name.size() > word.size() && word.size() >= 3 &&
@@ -130,6 +135,15 @@ std::optional<std::string> closest_option(const std::string& word) {
         }
     }
     return best;
+}
+
+std::optional<std::string> closest_option(const std::string& word) {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> all;
+        for (const auto& spec : option_table()) all.push_back(long_name(spec));
+        return all;
+    }();
+    return closest_word(word, names);
 }
 
 }  // namespace imapcheck::cli

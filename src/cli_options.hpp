@@ -41,6 +41,9 @@ cxxopts::Options make_parser();
 // The spec of the option with this long name, or nullptr.
 const OptionSpec* find_option(const std::string& long_name);
 
+// The choice within two edits of `word` (or that it begins), for "did you mean ...?".
+std::optional<std::string> closest_word(const std::string& word,
+                                        const std::vector<std::string>& choices);
 // A long option name within two edits of `word`, for "did you mean --host?".
 std::optional<std::string> closest_option(const std::string& word);
 

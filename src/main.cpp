@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "imapcheck/cli.hpp"
+#include "imapcheck/fleet.hpp"
 #include "imapcheck/output.hpp"
 #include "imapcheck/probe.hpp"
 #include "imapcheck/render.hpp"
@@ -23,6 +24,14 @@ std::FILE* open_trace(const std::string& path) {
     if (path == "-") return stderr;
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     return fd < 0 ? nullptr : ::fdopen(fd, "w");
+}
+
+// One line on a terminal's stderr while a fleet runs, rewritten as targets finish.
+void show_progress(std::size_t done, std::size_t total, const Report& report) {
+    static std::size_t problems = 0;
+    problems += report.overall() != Overall::Ok;
+    std::fprintf(stderr, "\r\033[K%zu of %zu targets checked, %zu with problems", done, total,
+                 problems);
 }
 
 int run(int argc, char** argv) {
@@ -41,6 +50,7 @@ int run(int argc, char** argv) {
                 std::fputs(render_nagios_unknown(cli.message).c_str(), stdout);
             return 3;
         case CliOutcome::Kind::Run:
+        case CliOutcome::Kind::Fleet:
             break;
     }
     OutputSettings& settings = cli.output;
@@ -53,13 +63,24 @@ int run(int argc, char** argv) {
     settings.color = settings.color && settings.output.empty() && ::isatty(STDOUT_FILENO);
 
     auto transport = make_curl_transport();
-    Transcript transcript(trace, Clock::now());
-    Report report = probe(cli.target, *transport, {.transcript = &transcript});
+    std::string rendered;
+    int exit_code = 3;
+    if (cli.kind == CliOutcome::Kind::Fleet) {
+        FleetReport fleet = run_fleet(cli.targets, *transport, cli.limits, trace,
+                                      ::isatty(STDERR_FILENO) ? show_progress : FleetProgress());
+        if (::isatty(STDERR_FILENO)) std::fputs("\r\033[K", stderr);
+        rendered = render(fleet, settings);
+        exit_code = fleet.exit_code();
+    } else {
+        Transcript transcript(trace, Clock::now());
+        Report report = probe(cli.target, *transport, {.transcript = &transcript});
+        for (const auto& cause : report.unknown_causes)
+            std::fprintf(stderr, "imapcheck: %s\n", cause.c_str());
+        rendered = render(report, settings);
+        exit_code = report.exit_code();
+    }
     if (trace && trace != stderr) std::fclose(trace);
-    for (const auto& cause : report.unknown_causes)
-        std::fprintf(stderr, "imapcheck: %s\n", cause.c_str());
 
-    std::string rendered = render(report, settings);
     if (!settings.output.empty()) {
         if (auto written = write_atomically(settings.output, rendered); !written) {
             std::fprintf(stderr, "imapcheck: %s\n", written.error().message.c_str());
@@ -68,7 +89,7 @@ int run(int argc, char** argv) {
     } else {
         std::fwrite(rendered.data(), 1, rendered.size(), stdout);
     }
-    return report.exit_code();
+    return exit_code;
 }
 
 }  // namespace

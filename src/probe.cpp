@@ -21,7 +21,8 @@ Report probe(const TargetConfig& config, Transport& transport, const ProbeOption
     auto secret = load_secret(config.credentials, config.host, user, options.getenv);
     if (!secret) {
         Report report = run_sequence(config, transcript, started, {}, resources);
-        report.unknown_causes.push_back("password: " + secret.error().message);
+        report.unknown_causes.push_back(secret.error().message);
+        report.notes.push_back("not run: " + secret.error().message);
         return report;
     }
     resources.password = &secret.value();

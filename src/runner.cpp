@@ -7,18 +7,10 @@
 #include <utility>
 
 #include "imapcheck/check.hpp"
+#include "imapcheck/timestamp.hpp"
 
 namespace imapcheck {
 namespace {
-
-std::string utc_now_rfc3339() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 std::string seconds(std::chrono::milliseconds ms) {
     auto s = ms.count() / 1000.0;
@@ -85,6 +77,7 @@ CheckResult run_guarded(const Check& check, RunContext& ctx) {
         what = "unknown exception";
     }
     ctx.report.unknown_causes.push_back(std::string(check.id) + ": " + what);
+    ctx.report.notes.push_back("internal error in check " + std::string(check.id) + ": " + what);
     if (ctx.session) ctx.session->close();
     return fail("internal error in imapcheck: " + what + " (please report it)");
 }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "cli_options.hpp"
+#include "imapcheck/fleet.hpp"
 #include "imapcheck/imap/mutf7.hpp"
 #include "imapcheck/options.hpp"
 
@@ -285,6 +286,18 @@ Result<OutputSettings> build_output_settings(const OptionMap& map, const GetEnv&
     auto no_color = getenv("NO_COLOR");  // no-color.org: set and not empty
     s.color = !o.flag("no-color") && !(no_color && !no_color->empty());
     return s;
+}
+
+Result<FleetLimits> build_fleet_limits(const OptionMap& map) {
+    Options o(map);
+    FleetLimits limits;
+    try {
+        limits.concurrency = number<unsigned>(o, "concurrency", 1, 1024);
+        limits.per_host = number<unsigned>(o, "per-host", 1, 1024);
+    } catch (const OptionError& e) {
+        return make_error(Error::Kind::Usage, with_origin(map, e));
+    }
+    return limits;
 }
 
 }  // namespace imapcheck

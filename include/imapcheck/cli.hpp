@@ -3,20 +3,25 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "imapcheck/config.hpp"
 #include "imapcheck/environment.hpp"
+#include "imapcheck/fleet.hpp"
 #include "imapcheck/options.hpp"
 
 namespace imapcheck {
 
 struct CliOutcome {
-    enum class Kind { Run, Help, Version, UsageError };
+    enum class Kind { Run, Fleet, Help, Version, UsageError };
     Kind kind = Kind::Run;
     std::string message;  // UsageError: one line, no trailing newline
-    TargetConfig target;
+    TargetConfig target;  // Run: the one target
+    std::vector<TargetConfig> targets;  // Fleet (--config): every selected target, in order
+    FleetLimits limits;                 // Fleet: --concurrency, --per-host
     OutputSettings output;
-    OptionMap options;  // everything given, environment and command line merged
+    OptionMap environment, command_line;  // what each source gave
+    OptionMap options;                    // both merged, the command line winning
 };
 
 CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& getenv);

@@ -54,4 +54,8 @@ Result<TargetConfig> build_target_config(const OptionMap& options, const GetEnv&
 // --format, --output, --trace, colour (--no-color and NO_COLOR).
 Result<OutputSettings> build_output_settings(const OptionMap& options, const GetEnv& getenv);
 
+struct FleetLimits;
+// --concurrency and --per-host.
+Result<FleetLimits> build_fleet_limits(const OptionMap& options);
+
 }  // namespace imapcheck

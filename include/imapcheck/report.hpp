@@ -24,18 +24,6 @@ struct Diagnosis {
     std::string evidence;
 };
 
-// A number a check measured, for the formats that carry numbers (Nagios perfdata,
-// Prometheus): renderers iterate these and need not know which check made them.
-struct Metric {
-    std::string name;  // "quota_usage", "mailbox_messages", "certificate_expiry"
-    double value = 0;
-    std::string unit;  // "B", "s", "" (a count), as Nagios perfdata spells units
-    std::optional<double> warn, crit, min, max;
-    // Nagios threshold ranges as text when they are not plain upper bounds ("14:").
-    std::string warn_range, crit_range;
-    std::vector<std::pair<std::string, std::string>> labels;  // ("resource", "STORAGE")
-};
-
 struct CheckResult {
     std::string id;
     CheckStatus status = CheckStatus::Pass;
@@ -43,7 +31,6 @@ struct CheckResult {
     std::string summary;
     Json details = Json::object();
     std::optional<Diagnosis> diagnosis = std::nullopt;
-    std::vector<Metric> metrics = {};
 };
 
 // The bounds the run was judged by, for formats that carry them beside the values
@@ -85,6 +72,9 @@ struct Report {
     Overall overall() const;
     int exit_code() const { return static_cast<int>(overall()); }
     CheckResult* find(std::string_view id);
+    // The first failure, else the first warning, as "check: summary"; else the first note;
+    // "" when there is nothing to say. What a one-line view of many runs shows.
+    std::string first_problem() const;
 };
 
 const char* to_string(CheckStatus status);  // "pass", "warn", "fail", "skip"

@@ -15,6 +15,10 @@ public:
     Transcript() = default;  // discards everything
     // Writes to `sink` (not owned) as lines arrive, so a hung run still shows how far it got.
     Transcript(std::FILE* sink, Clock::time_point start) : sink_(sink), start_(start) {}
+    // Each line begins with `prefix` (a fleet's target name), so runs that share a sink
+    // can be told apart.
+    Transcript(std::FILE* sink, Clock::time_point start, std::string prefix)
+        : sink_(sink), start_(start), prefix_(std::move(prefix)) {}
 
     bool enabled() const { return sink_ != nullptr; }
     void client(std::string_view line) { write('C', line); }
@@ -26,6 +30,7 @@ private:
 
     std::FILE* sink_ = nullptr;
     Clock::time_point start_{};
+    std::string prefix_;
 };
 
 // Masks what a client line may carry of a secret: LOGIN's password, AUTHENTICATE's

@@ -4,6 +4,7 @@
 // property. Text is XML 1.0-safe: escaped, valid UTF-8, forbidden characters stripped.
 #include <cstdio>
 
+#include "imapcheck/fleet.hpp"
 #include "imapcheck/render.hpp"
 #include "report/machine_text.hpp"
 
@@ -114,32 +115,40 @@ std::optional<Case> duration_case(const Report& report, const Thresholds& t) {
     return c;
 }
 
-}  // namespace
+struct Suite {
+    std::string xml;
+    std::size_t tests = 0, failures = 0, skipped = 0;
+};
 
-std::string render_junit(const Report& report, const Thresholds& thresholds) {
+std::string counts(std::size_t tests, std::size_t failures, std::size_t skipped, double ms) {
+    return "tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) +
+           "\" errors=\"0\" skipped=\"" + std::to_string(skipped) + "\" time=\"" + seconds(ms) +
+           "\"";
+}
+
+// One <testsuite>: a test case per check (and the run's time when bounded); `name` is
+// "imapcheck" for a single run, the target's name in a fleet.
+Suite testsuite(const Report& report, const Thresholds& thresholds, const std::string& name) {
     std::vector<Case> cases;
     for (const auto& c : report.checks) cases.push_back({c.id, c.duration_ms, c.status, c.summary});
     if (auto d = duration_case(report, thresholds)) cases.push_back(*d);
 
-    std::size_t failures = 0, skipped = 0;
+    Suite suite;
+    suite.tests = cases.size();
     for (const auto& c : cases) {
-        failures += c.status == CheckStatus::Fail;
-        skipped += c.status == CheckStatus::Skip;
+        suite.failures += c.status == CheckStatus::Fail;
+        suite.skipped += c.status == CheckStatus::Skip;
     }
-    std::string counts = "tests=\"" + std::to_string(cases.size()) + "\" failures=\"" +
-                         std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
-                         std::to_string(skipped) + "\" time=\"" + seconds(report.duration_ms) +
-                         "\"";
     // The Ant schema's timestamp has no zone designator; started_at is UTC.
     std::string timestamp = report.started_at;
     if (!timestamp.empty() && timestamp.back() == 'Z') timestamp.pop_back();
     const std::string target =
         report.target.user + "@" + report.target.host + ":" + std::to_string(report.target.port);
 
-    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out += "<testsuites name=\"imapcheck\" " + counts + ">\n";
-    out += "  <testsuite name=\"imapcheck\" " + counts + " timestamp=\"" + xml(timestamp, true) +
-           "\">\n";
+    std::string& out = suite.xml;
+    out += "  <testsuite name=\"" + xml(name, true) + "\" " +
+           counts(suite.tests, suite.failures, suite.skipped, report.duration_ms) +
+           " timestamp=\"" + xml(timestamp, true) + "\">\n";
     out += "    <properties>\n";
     out += property("target", target) + property("tls", report.target.tls) +
            property("mailbox", report.target.mailbox);
@@ -156,8 +165,33 @@ std::string render_junit(const Report& report, const Thresholds& thresholds) {
             out += "ALERT from the server: " + xml(alert, false) + "\n";
         out += "</system-out>\n";
     }
-    out += "  </testsuite>\n</testsuites>\n";
-    return out;
+    out += "  </testsuite>\n";
+    return suite;
+}
+
+const char* kXmlDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
+}  // namespace
+
+std::string render_junit(const Report& report, const Thresholds& thresholds) {
+    Suite suite = testsuite(report, thresholds, "imapcheck");
+    return std::string(kXmlDeclaration) + "<testsuites name=\"imapcheck\" " +
+           counts(suite.tests, suite.failures, suite.skipped, report.duration_ms) + ">\n" +
+           suite.xml + "</testsuites>\n";
+}
+
+std::string render_fleet_junit(const FleetReport& fleet) {
+    std::string suites;
+    std::size_t tests = 0, failures = 0, skipped = 0;
+    for (const auto& report : fleet.targets) {
+        Suite suite = testsuite(report, report.thresholds, report.name);
+        tests += suite.tests;
+        failures += suite.failures;
+        skipped += suite.skipped;
+        suites += suite.xml;
+    }
+    return std::string(kXmlDeclaration) + "<testsuites name=\"imapcheck\" " +
+           counts(tests, failures, skipped, fleet.duration_ms) + ">\n" + suites + "</testsuites>\n";
 }
 
 }  // namespace imapcheck

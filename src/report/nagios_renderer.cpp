@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "imapcheck/fleet.hpp"
 #include "imapcheck/render.hpp"
 #include "report/machine_text.hpp"
 
@@ -152,6 +153,46 @@ std::string render_nagios(const Report& report, const Thresholds& thresholds) {
 
 std::string render_nagios_unknown(std::string_view message) {
     return "IMAP UNKNOWN - " + line(message) + "\n";
+}
+
+}  // namespace imapcheck
+
+namespace imapcheck {
+
+std::string render_fleet_nagios(const FleetReport& fleet) {
+    const Overall overall = fleet.overall();
+    const Overall floor = overall == Overall::Warning ? Overall::Warning : Overall::Critical;
+    std::string summary;
+    if (overall == Overall::Ok) {
+        summary = "all " + std::to_string(fleet.targets.size()) + " accounts OK";
+    } else {
+        summary = std::to_string(fleet.count_at_least(floor)) + " of " +
+                  std::to_string(fleet.targets.size()) + " accounts: ";
+        std::size_t listed = 0;
+        for (const auto& r : fleet.targets) {
+            if (r.overall() < floor) continue;
+            if (listed == 3) {
+                summary += ", ...";
+                break;
+            }
+            // "bob@mail2 login: ..." cut short: the long output has each in full.
+            std::string problem = r.first_problem();
+            if (problem.size() > 80) problem = problem.substr(0, 77) + "...";
+            summary += (listed++ ? ", " : "") + r.name + " " + problem;
+        }
+    }
+    std::string out = std::string("IMAP ") + to_string(overall) + " - " + line(summary) + " |";
+    out += " ok=" + std::to_string(fleet.count(Overall::Ok)) +
+           " warning=" + std::to_string(fleet.count(Overall::Warning)) +
+           " critical=" + std::to_string(fleet.count(Overall::Critical)) +
+           " unknown=" + std::to_string(fleet.count(Overall::Unknown)) +
+           " time=" + seconds_from_ms(fleet.duration_ms) + "s\n";
+    for (const auto& r : fleet.targets) {
+        if (r.overall() == Overall::Ok) continue;
+        out += "[" + std::string(to_string(r.overall())) + "] " + line(r.name) + " " +
+               milliseconds(r.duration_ms) + ": " + line(r.first_problem()) + "\n";
+    }
+    return out;
 }
 
 }  // namespace imapcheck

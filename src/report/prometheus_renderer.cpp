@@ -2,8 +2,10 @@
 // collector (-o /var/lib/node_exporter/textfile_collector/imapcheck.prom): gauges with
 // # HELP and # TYPE, no timestamps, labels host and user on every sample. HELP texts are
 // fixed, so files from several accounts merge in one collector.
+#include <unordered_set>
 #include <vector>
 
+#include "imapcheck/fleet.hpp"
 #include "imapcheck/render.hpp"
 #include "report/machine_text.hpp"
 
@@ -30,12 +32,12 @@ std::string label_value(std::string_view raw) {
 struct Family {
     const char* name;
     const char* help;
-    std::vector<std::pair<std::string, std::string>> samples;  // extra labels, value
+    std::vector<std::pair<std::string, std::string>> samples;  // labels, value
+    std::unordered_set<std::string> seen = {};  // the label sets of `samples` (a fleet has many)
 
     // A series appears once: a repeated label set (a server listing a resource twice) is dropped.
     void add(std::string labels, std::string value) {
-        for (const auto& s : samples)
-            if (s.first == labels) return;
+        if (!seen.insert(labels).second) return;
         samples.emplace_back(std::move(labels), std::move(value));
     }
 };
@@ -58,9 +60,9 @@ int status_number(CheckStatus s) {
     return 3;
 }
 
-}  // namespace
-
-std::string render_prometheus(const Report& report) {
+// The families of the single-run format, in the order they are written. HELP texts are
+// fixed, so files from several accounts merge in one collector.
+struct Families {
     Family up{"imapcheck_up",
               "1 when the last run ended OK or WARNING (exit code 0 or 1), 0 when it did not.",
               {}};
@@ -91,45 +93,76 @@ std::string render_prometheus(const Report& report) {
                        "Unix time at which the server's TLS certificate expires (its notAfter).",
                        {}};
 
-    up.add("", report.exit_code() <= 1 ? "1" : "0");
-    exit_code.add("", std::to_string(report.exit_code()));
-    duration.add("", seconds_from_ms(report.duration_ms));
+    std::vector<Family*> all() {
+        return {&up,       &exit_code, &duration,    &status,      &check_duration,
+                &messages, &unseen,    &quota_usage, &quota_limit, &cert_expiry};
+    }
+};
+
+// Adds one report's samples; every label set begins with `base` (host, user, and a fleet's
+// target), written without a leading comma.
+void collect(const Report& report, const std::string& base, Families& f) {
+    f.up.add(base, report.exit_code() <= 1 ? "1" : "0");
+    f.exit_code.add(base, std::to_string(report.exit_code()));
+    f.duration.add(base, seconds_from_ms(report.duration_ms));
     for (const auto& c : report.checks) {
-        status.add(label("check", c.id), std::to_string(status_number(c.status)));
-        check_duration.add(label("check", c.id), seconds_from_ms(c.duration_ms));
+        f.status.add(base + label("check", c.id), std::to_string(status_number(c.status)));
+        f.check_duration.add(base + label("check", c.id), seconds_from_ms(c.duration_ms));
         if (c.status == CheckStatus::Skip) continue;
         const Json& d = c.details;
         if (c.id == "status") {
             std::string mailbox = label("mailbox", d.contains("mailbox") && d["mailbox"].is_string()
                                                        ? d["mailbox"].get<std::string>()
                                                        : report.target.mailbox);
-            if (auto v = unsigned_at(d, "messages")) messages.add(mailbox, std::to_string(*v));
-            if (auto v = unsigned_at(d, "unseen")) unseen.add(mailbox, std::to_string(*v));
+            if (auto v = unsigned_at(d, "messages"))
+                f.messages.add(base + mailbox, std::to_string(*v));
+            if (auto v = unsigned_at(d, "unseen")) f.unseen.add(base + mailbox, std::to_string(*v));
         } else if (c.id == "tls") {
-            if (auto v = integer_at(d, "not_after_epoch")) cert_expiry.add("", std::to_string(*v));
+            if (auto v = integer_at(d, "not_after_epoch"))
+                f.cert_expiry.add(base, std::to_string(*v));
         } else if (c.id == "quota") {
             std::string root =
                 d.contains("root") && d["root"].is_string() ? d["root"].get<std::string>() : "";
-            for (const auto& f : quota_figures(d)) {
-                std::string labels = label("resource", f.name) + label("root", f.root.value_or(root));
-                if (f.usage) quota_usage.add(labels, std::to_string(*f.usage));
-                if (f.limit) quota_limit.add(labels, std::to_string(*f.limit));
+            for (const auto& q : quota_figures(d)) {
+                std::string labels =
+                    base + label("resource", q.name) + label("root", q.root.value_or(root));
+                if (q.usage) f.quota_usage.add(labels, std::to_string(*q.usage));
+                if (q.limit) f.quota_limit.add(labels, std::to_string(*q.limit));
             }
         }
     }
+}
 
-    const std::string base = "host=\"" + label_value(report.target.host) + "\",user=\"" +
-                             label_value(report.target.user) + "\"";
+std::string base_labels(const Report& report, bool with_target) {
+    std::string base = "host=\"" + label_value(report.target.host) + "\",user=\"" +
+                       label_value(report.target.user) + "\"";
+    return with_target ? "target=\"" + label_value(report.name) + "\"," + base : base;
+}
+
+std::string write(Families& families) {
     std::string out;
-    for (const Family* f : {&up, &exit_code, &duration, &status, &check_duration, &messages,
-                            &unseen, &quota_usage, &quota_limit, &cert_expiry}) {
+    for (const Family* f : families.all()) {
         if (f->samples.empty()) continue;
         out += std::string("# HELP ") + f->name + " " + f->help + "\n";
         out += std::string("# TYPE ") + f->name + " gauge\n";
         for (const auto& [labels, value] : f->samples)
-            out += std::string(f->name) + "{" + base + labels + "} " + value + "\n";
+            out += std::string(f->name) + "{" + labels + "} " + value + "\n";
     }
     return out;
+}
+
+}  // namespace
+
+std::string render_prometheus(const Report& report) {
+    Families families;
+    collect(report, base_labels(report, false), families);
+    return write(families);
+}
+
+std::string render_fleet_prometheus(const FleetReport& fleet) {
+    Families families;
+    for (const auto& report : fleet.targets) collect(report, base_labels(report, true), families);
+    return write(families);
 }
 
 }  // namespace imapcheck

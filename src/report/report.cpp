@@ -23,6 +23,13 @@ CheckResult* Report::find(std::string_view id) {
     return nullptr;
 }
 
+std::string Report::first_problem() const {
+    for (CheckStatus wanted : {CheckStatus::Fail, CheckStatus::Warn})
+        for (const auto& c : checks)
+            if (c.status == wanted) return c.id + ": " + c.summary;
+    return notes.empty() ? "" : notes.front();
+}
+
 const char* to_string(CheckStatus status) {
     switch (status) {
         case CheckStatus::Pass: return "pass";

@@ -1,7 +1,10 @@
 // imapcheck: the text report (SPEC §6): a header line, one line per check (status, id,
-// time, summary), any server [ALERT]s, then the overall line. Colour only when asked.
+// time, summary), any server [ALERT]s, then the overall line. Colour only when asked. For a
+// fleet: a line per target, then the failing targets' failing checks, then the verdict.
+#include <algorithm>
 #include <cstdio>
 
+#include "imapcheck/fleet.hpp"
 #include "imapcheck/render.hpp"
 
 namespace imapcheck {
@@ -45,6 +48,23 @@ std::string plural(std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// "  PASS  connect        1.9 ms  connected to ..." with its line break.
+std::string check_line(const CheckResult& c, bool color) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%-11s %7.1f ms  ", c.id.c_str(), c.duration_ms);
+    return "  " + std::string(color ? colour(c.status) : "") + label(c.status) +
+           (color ? "\033[0m" : "") + "  " + buf + printable(c.summary) + "\n";
+}
+
+std::string elapsed(double ms) {
+    char buf[32];
+    if (ms < 10000)
+        std::snprintf(buf, sizeof buf, "%.1f ms", ms);
+    else
+        std::snprintf(buf, sizeof buf, "%.1f s", ms / 1000);
+    return buf;
+}
+
 }  // namespace
 
 std::string printable(std::string_view text) {
@@ -70,9 +90,7 @@ std::string render_text(const Report& report, bool color) {
         warns += c.status == CheckStatus::Warn;
         fails += c.status == CheckStatus::Fail;
         skips += c.status == CheckStatus::Skip;
-        std::snprintf(buf, sizeof buf, "%-11s %7.1f ms  ", c.id.c_str(), c.duration_ms);
-        out += "  " + std::string(color ? colour(c.status) : "") + label(c.status) + reset + "  " + buf +
-               printable(c.summary) + "\n";
+        out += check_line(c, color);
     }
     for (const auto& alert : report.alerts) out += "  ALERT from the server: " + printable(alert) + "\n";
     for (const auto& note : report.notes) out += "  " + note + "\n";
@@ -85,6 +103,68 @@ std::string render_text(const Report& report, bool color) {
     std::snprintf(buf, sizeof buf, "%.1f ms", report.duration_ms);
     out += std::string(color ? colour(overall) : "") + to_string(overall) + reset + "  " + counts + "  " +
            buf + "\n";
+    return out;
+}
+
+}  // namespace imapcheck
+
+namespace imapcheck {
+
+std::string render_fleet_text(const FleetReport& fleet, bool color) {
+    const char* reset = color ? "\033[0m" : "";
+    std::size_t width = 4;
+    for (const auto& r : fleet.targets)
+        width = std::max(width, std::min<std::size_t>(r.name.size(), 40));
+    std::string out =
+        std::string("imapcheck ") + kVersion + "  " + plural(fleet.targets.size(), "target") + "\n";
+    for (const auto& r : fleet.targets) {
+        std::size_t passed = 0;
+        for (const auto& c : r.checks) passed += c.status == CheckStatus::Pass;
+        char counts[48];
+        std::snprintf(counts, sizeof counts, "%2zu/%-2zu passed", passed, r.checks.size());
+        std::string name = printable(r.name);
+        name.resize(std::max(name.size(), width), ' ');
+        std::string problem = r.first_problem();
+        out += "  " + std::string(color ? colour(r.overall()) : "") + to_string(r.overall()) +
+               reset + std::string(10 - std::string(to_string(r.overall())).size(), ' ') + name +
+               "  " + counts + "  " + elapsed(r.duration_ms) +
+               (problem.empty() ? "" : "  " + printable(problem)) + "\n";
+    }
+    // Then what failed or warned, check by check, for the targets that did not pass.
+    for (const auto& r : fleet.targets) {
+        if (r.overall() == Overall::Ok) continue;
+        out += "\n" + printable(r.name) + " (" + printable(r.target.user) + " on " +
+               printable(r.target.host) + ":" + std::to_string(r.target.port) + "):\n";
+        for (const auto& c : r.checks)
+            if (c.status == CheckStatus::Fail || c.status == CheckStatus::Warn)
+                out += check_line(c, color);
+        for (const auto& alert : r.alerts)
+            out += "  ALERT from the server: " + printable(alert) + "\n";
+        for (const auto& note : r.notes) out += "  " + printable(note) + "\n";
+    }
+
+    const Overall overall = fleet.overall();
+    // A CRITICAL fleet names its failed targets; a WARNING one, the targets that warned.
+    const Overall floor = overall == Overall::Warning ? Overall::Warning : Overall::Critical;
+    const std::size_t bad = fleet.count_at_least(floor);
+    std::string line;
+    if (overall == Overall::Ok) {
+        line = "all " + plural(fleet.targets.size(), "target") + " passed";
+    } else {
+        const char* verb = overall == Overall::Warning ? " warned: " : " failed: ";
+        line = std::to_string(bad) + " of " + plural(fleet.targets.size(), "target") + verb;
+        std::size_t listed = 0;
+        for (const auto& r : fleet.targets) {
+            if (r.overall() < floor) continue;
+            if (listed == 5) {
+                line += ", and " + std::to_string(bad - listed) + " more";
+                break;
+            }
+            line += (listed++ ? ", " : "") + printable(r.name);
+        }
+    }
+    out += (fleet.targets.empty() ? "" : "\n") + std::string(color ? colour(overall) : "") +
+           to_string(overall) + reset + "  " + line + "  " + elapsed(fleet.duration_ms) + "\n";
     return out;
 }
 

@@ -15,7 +15,8 @@ void Transcript::write(char who, std::string_view text) {
         auto u = static_cast<unsigned char>(c);
         clean.push_back(u < 0x20 || u == 0x7f ? '?' : c);
     }
-    std::fprintf(sink_, "%9.1f %c: %s\n", elapsed_ms(start_), who, clean.c_str());
+    std::fprintf(sink_, "%s%9.1f %c: %s\n", prefix_.c_str(), elapsed_ms(start_), who,
+                 clean.c_str());
     std::fflush(sink_);
 }
 
