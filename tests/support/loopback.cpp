@@ -42,4 +42,19 @@ int connect_to_loopback(std::uint16_t port) {
     return -1;
 }
 
+std::uint16_t closed_loopback_port() {
+    // Bound, never listened on, then closed: the kernel picked a free port and nothing
+    // listens there, so a connection to it is refused at once.
+    sockaddr_in addr = loopback(0);
+    socklen_t len = sizeof addr;
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        if (fd >= 0) ::close(fd);
+        throw std::runtime_error("cannot bind on 127.0.0.1");
+    }
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
 }  // namespace imapcheck::testing

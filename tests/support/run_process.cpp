@@ -23,9 +23,8 @@ namespace {
 void keep_json_report(const std::vector<std::string>& argv, const std::string& out) {
     const char* dir = std::getenv("IMAPCHECK_TEST_REPORT_DIR");
     if (!dir || argv.empty() || argv[0] != imapcheck_binary()) return;
-    if (out.empty() || out.front() != '{' ||
-        out.find("\"imapcheck.report/1\"") == std::string::npos)
-        return;
+    // A single run's report, not a fleet's (imapcheck.fleet/1 holds report/1 objects).
+    if (!out.starts_with("{\n  \"schema\": \"imapcheck.report/1\"")) return;
     static std::atomic<unsigned> counter{0};
     std::string path = std::string(dir) + "/report-" + std::to_string(getpid()) + "-" +
                        std::to_string(counter++) + ".json";

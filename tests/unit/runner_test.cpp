@@ -162,5 +162,26 @@ TEST(RegistryTest, SequenceIsTheSpecOrder) {
                                              "select", "search", "fetch", "quota", "logout"}));
 }
 
+// An exception from a check is imapcheck's own bug: that check fails with what was thrown,
+// the run goes on, and the report is UNKNOWN (exit 3), not CRITICAL.
+TEST_F(RunnerTest, AThrowingCheckFailsAndMakesTheRunUnknown) {
+    Check throwing{"boom", {}, false, [](RunContext&) -> CheckResult {
+                       throw std::runtime_error("index out of range");
+                   }};
+    Report r = run({returning("a", {}, CheckStatus::Pass), throwing,
+                    returning("after", {"boom"}, CheckStatus::Pass),
+                    returning("independent", {"a"}, CheckStatus::Pass)});
+    EXPECT_EQ(get(r, "boom").status, CheckStatus::Fail);
+    EXPECT_NE(get(r, "boom").summary.find("internal error in imapcheck: index out of range"),
+              std::string::npos)
+        << get(r, "boom").summary;
+    EXPECT_EQ(get(r, "after").status, CheckStatus::Skip);
+    EXPECT_EQ(get(r, "independent").status, CheckStatus::Pass) << "the run goes on";
+    EXPECT_EQ(r.overall(), Overall::Unknown);
+    EXPECT_EQ(r.exit_code(), 3);
+    ASSERT_EQ(r.notes.size(), 1u) << "every format shows the notes";
+    EXPECT_NE(r.notes[0].find("boom"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace imapcheck
