@@ -26,7 +26,7 @@ done
 # The options and IMAPCHECK_<OPTION> variables the examples use are ones imapcheck has.
 help_options=$("$binary" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
 for file in "$src"/contrib/nagios/* "$src"/contrib/icinga2/* "$src"/contrib/systemd/* \
-	"$src"/contrib/cron/* "$src"/contrib/ci/*; do
+	"$src"/contrib/cron/* "$src"/contrib/ci/* "$src"/contrib/fleet/*; do
 	for option in $(grep -v '^ *[#/]' "$file" | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
 		grep -qx -- "$option" <<<"$help_options" || { echo "FAIL: $file uses unknown option $option"; exit 1; }
 	done
@@ -40,6 +40,11 @@ COMP_WORDS=(imapcheck --format p)
 COMP_CWORD=2
 _imapcheck
 [ "${COMPREPLY[*]}" = "prometheus" ] || { echo "FAIL: completion of --format p gave '${COMPREPLY[*]}'"; exit 1; }
+# The example fleet config is one imapcheck accepts: the only complaint may be that the
+# password files systemd would provide are not here.
+fleet_out=$("$binary" --config "$src/contrib/fleet/imapcheck.yml" 2>&1 >/dev/null) && { echo "FAIL: the fleet example ran"; exit 1; }
+grep -q "cannot read password file '/run/credentials/imapcheck-fleet.service/" <<<"$fleet_out" ||
+	{ echo "FAIL: contrib/fleet/imapcheck.yml: $fleet_out"; exit 1; }
 /usr/bin/python3 - "$src"/contrib/ci/*.yml <<'PY'
 import sys, yaml
 for path in sys.argv[1:]:
@@ -51,9 +56,12 @@ if command -v systemd-analyze >/dev/null; then
 	trap 'rm -rf "$units"' EXIT
 	sed "s|/usr/bin/imapcheck|$binary|" "$src/contrib/systemd/imapcheck@.service" >"$units/imapcheck@probe.service"
 	cp "$src/contrib/systemd/imapcheck@.timer" "$units/imapcheck@probe.timer"
-	out=$(cd "$units" && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no ./imapcheck@probe.service ./imapcheck@probe.timer 2>&1 || true)
+	sed "s|/usr/bin/imapcheck|$binary|" "$src/contrib/systemd/imapcheck-fleet.service" >"$units/imapcheck-fleet.service"
+	cp "$src/contrib/systemd/imapcheck-fleet.timer" "$units/imapcheck-fleet.timer"
+	out=$(cd "$units" && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no ./imapcheck@probe.service ./imapcheck@probe.timer \
+		./imapcheck-fleet.service ./imapcheck-fleet.timer 2>&1 || true)
 	# Only problems with our own units count (the host's other units are not ours to judge).
-	if grep -i "imapcheck@" <<<"$out" | grep -v "Failed to open /etc/imapcheck" ; then exit 1; fi
+	if grep -i "imapcheck[@-]" <<<"$out" | grep -v "Failed to open /etc/imapcheck" ; then exit 1; fi
 fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch" ${units:+"$units"}' EXIT
