@@ -131,6 +131,12 @@ CheckResult run_login(RunContext& ctx) {
     } else {
         reply = authenticate(ctx, *mechanism, oauth_error);
     }
+    if (reply && !reply->ok()) {
+        // As the server said it (RFC 5530 codes are read as codes, not words): what the
+        // exporter's back-off and the diagnosis act on.
+        details["response"] = reply->tagged.name;
+        if (!reply->tagged.code.empty()) details["code"] = reply->tagged.code;
+    }
     if (!reply || !reply->ok()) {
         CheckResult r = fail_reply(std::string("login as ") + config.user + " (" + mech_name + ")",
                                    reply, details);

@@ -68,6 +68,7 @@ CliOutcome fleet(CliOutcome out, const GetEnv& getenv) {
     if (auto it = out.options.find("target"); it != out.options.end()) selected = it->second.values;
     auto targets = build_fleet(*file, out.environment, out.command_line, selected, getenv);
     if (!targets) return fail(targets.error().message);
+    if (targets->empty()) return fail(file->path + ": no targets: section");
     out.targets = std::move(*targets);
     out.kind = CliOutcome::Kind::Fleet;
     return out;

@@ -7,12 +7,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <string_view>
 
 #include "imapcheck/cli.hpp"
 #include "imapcheck/fleet.hpp"
 #include "imapcheck/output.hpp"
 #include "imapcheck/probe.hpp"
 #include "imapcheck/render.hpp"
+#include "serve/serve_command.hpp"
 
 namespace {
 
@@ -96,6 +98,8 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     try {
+        if (argc > 1 && std::string_view(argv[1]) == "serve")
+            return serve_command(argc - 1, argv + 1);
         return run(argc, argv);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "imapcheck: internal error: %s\n", e.what());

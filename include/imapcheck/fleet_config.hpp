@@ -22,6 +22,9 @@ struct FleetTarget {
 
 struct FleetFile {
     std::string path;
+    // `exporter: {allow: [...]}`: the servers `imapcheck serve` may probe with a module
+    // (/probe?target=HOST[:PORT]&module=M), as shell globs of "host" or "host:port".
+    std::vector<std::string> exporter_allow;
     OptionMap defaults;
     std::map<std::string, OptionMap> modules;
     std::vector<FleetTarget> targets;

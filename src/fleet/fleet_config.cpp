@@ -136,12 +136,25 @@ FleetFile read_file(const std::string& path, const YAML::Node& root) {
     file.path = path;
     if (!root.IsDefined() || root.IsNull())
         throw FileError(path + ": the file is empty; it needs a targets: list");
-    const std::vector<std::string> sections = {"defaults", "modules", "targets"};
+    const std::vector<std::string> sections = {"defaults", "modules", "targets", "exporter"};
     for (const auto& [key_node, value] : r.pairs(root, "the file")) {
         const std::string key = key_node.Scalar();
         if (std::find(sections.begin(), sections.end(), key) == sections.end())
-            r.fail(key_node, key + " is not a section (defaults, modules, targets)" +
+            r.fail(key_node, key + " is not a section (defaults, modules, targets, exporter)" +
                                  did_you_mean(key, sections));
+    }
+    if (root["exporter"]) {
+        for (const auto& [key_node, value] : r.pairs(root["exporter"], "exporter")) {
+            if (key_node.Scalar() != "allow")
+                r.fail(key_node, "exporter." + key_node.Scalar() + " is not a setting (allow)");
+            if (!value.IsSequence())
+                r.fail(value, "exporter.allow must be a list of host patterns");
+            for (const auto& item : value) {
+                if (!item.IsScalar() || item.Scalar().empty())
+                    r.fail(item, "exporter.allow: each entry is a host or host:port pattern");
+                file.exporter_allow.push_back(item.Scalar());
+            }
+        }
     }
     if (root["defaults"]) file.defaults = r.options(root["defaults"], "defaults");
     if (root["modules"])
@@ -149,6 +162,8 @@ FleetFile read_file(const std::string& path, const YAML::Node& root) {
             file.modules[key_node.Scalar()] = r.options(value, "modules." + key_node.Scalar());
 
     const YAML::Node targets = root["targets"];
+    // The exporter may probe by module alone; a fleet run needs targets.
+    if (!targets && !file.modules.empty() && !file.exporter_allow.empty()) return file;
     if (!targets) throw FileError(path + ": no targets: section");
     if (!targets.IsSequence()) r.fail(targets, "targets must be a list (each item starts with -)");
     if (targets.size() == 0) r.fail(targets, "targets is empty");
