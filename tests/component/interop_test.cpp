@@ -1,7 +1,8 @@
 // Interoperability component tests (issue 10): the real imapcheck binary against scripted
-// servers that send, byte for byte, what real servers and proxies were seen to send: a
-// STATUS line that breaks the grammar, SEARCH without "* SEARCH", and capability lists spelt
-// and repeated oddly.
+// servers that send, byte for byte, what real servers and proxies were seen to send: LOGOUT
+// answered mid-FETCH, a STATUS line that breaks the grammar, SEARCH without "* SEARCH", and
+// capability lists spelt and repeated oddly. README's "What imapcheck tolerates" lists them.
+#include <atomic>
 #include <fstream>
 #include <iterator>
 
@@ -89,6 +90,59 @@ void login_without_capabilities(Session& s, const Command& c) {
     s.state().phase = fake::Phase::Authenticated;
     s.state().user = s.options().user;
     s.tagged(c, "OK Logged in");
+}
+
+// --- 1. LOGOUT pipelined behind FETCH ----------------------------------------------------------
+
+// A caching proxy answers LOGOUT as soon as it reads it and closes, with the FETCH literal
+// still in flight. imapcheck used to send LOGOUT ahead with FETCH and GETQUOTAROOT, and every
+// run failed `fetch`. LOGOUT now goes only once every answer a check needs has arrived.
+TEST_F(InteropTest, ProxyAnsweringLogoutOnSightNoLongerCutsTheFetchShort) {
+    ServerOptions o = interop_options();
+    fake::Mailbox inbox{"INBOX", {}, 1234, {}};
+    const std::string header_start = "Subject: proxy\r\nFrom: Sender <s@example.test>\r\nX-Pad: ";
+    const std::string header =
+        header_start + std::string(303 - header_start.size() - 4, 'p') + "\r\n\r\n";
+    const std::string text = "Hello through the proxy.\r\n";
+    for (uint32_t uid = 1; uid <= 18; ++uid)
+        inbox.messages.push_back({uid, {uid < 18 ? "\\Seen" : ""}, header, text});
+    inbox.messages.back().flags.clear();
+    o.mailboxes = {inbox};
+    FakeImapServer server(o);
+    server.on("AUTHENTICATE", login_without_capabilities);
+    std::atomic<bool> answered_logout_early{false};
+    server.on("FETCH", [&](Session& s, const Command& c) {
+        ASSERT_EQ(header.size(), 303u);
+        s.send("* 18 FETCH (UID 18 FLAGS () RFC822.SIZE " +
+               std::to_string(header.size() + text.size()) + " BODY[HEADER] {303}\r\n" +
+               header.substr(0, 120));
+        if (s.pending_input_contains("LOGOUT\r\n", 300ms)) {  // what the proxy did
+            std::string line, tag;
+            while (!line.ends_with(" LOGOUT")) {
+                line = s.read_line();
+                tag = line.substr(0, line.find(' '));
+            }
+            answered_logout_early = true;
+            s.send("* BYE LOGOUT received\r\n" + tag + " OK Completed\r\n");
+            s.close_gracefully();
+            return;
+        }
+        s.send(header.substr(120) + " BODY[TEXT]<0> {" + std::to_string(text.size()) + "}\r\n" +
+               text + ")\r\n");
+        s.tagged(c, "OK FETCH completed");
+    });
+    ProcessResult r = run_on(server.port());
+    json j = expect_report(r, 0);
+    EXPECT_FALSE(answered_logout_early) << "LOGOUT went out with the FETCH still unanswered";
+    expect_check(j, "fetch", "pass", "newest match 18 (UID 18, 329 B) \"proxy\"");
+    expect_check(j, "quota", "pass");
+    expect_check(j, "logout", "pass", "BYE and OK");
+    ASSERT_TRUE(server.wait_for_connections_done(1));
+    EXPECT_FALSE(server.saw_mutating_command());
+    auto commands = server.commands();
+    ASSERT_FALSE(commands.empty());
+    EXPECT_EQ(commands.back().name, "LOGOUT");
+    EXPECT_EQ(commands.back().tag, "C009") << "the proxy's exchange, tag for tag";
 }
 
 // --- 2, 3 and 5. A complete line that breaks the grammar ---------------------------------------
