@@ -77,6 +77,12 @@ CheckResult run_fetch(RunContext& ctx) {
     if (!reply || !reply->ok()) return fail_reply("FETCH " + std::to_string(*target), reply, details);
 
     auto lists = fetch_items(*reply, *target);
+    if (lists.empty())
+        for (const auto& a : reply->anomalies)
+            if (a.name == "FETCH" && a.number == *target)
+                return fail("FETCH " + std::to_string(*target) + " answer could not be read (" +
+                                a.anomaly + "): " + a.sent,
+                            details);
     if (lists.empty()) return fail("FETCH answered OK but returned no data for message " +
                                    std::to_string(*target), details);
     const imap::Value* uid = find_item(lists, "UID");

@@ -28,6 +28,9 @@ Plan plan_logout(const RunContext&);
 // LIST goes alone, after STATUS, EXAMINE and SEARCH were sent ahead and answered: Dovecot
 // 2.3 (Maildir) refreshes its mailbox list index on LIST, and a STATUS, EXAMINE or SEARCH
 // of a 200 000-message INBOX run after or beside it took 200 ms more (BENCHMARKS.md).
+// LOGOUT goes alone too, once every answer a check needs has arrived: a server or proxy
+// may answer it on sight and hang up with a FETCH literal still in flight (README, "What
+// imapcheck tolerates"). That costs one round trip (BENCHMARKS.md).
 // The report keeps the order of SPEC §2.
 const std::vector<Check>& check_registry() {
     static const std::vector<Check> checks = {
@@ -41,7 +44,7 @@ const std::vector<Check>& check_registry() {
         {"search", {"select"}, true, run_search, plan_search},
         {"fetch", {"select"}, true, run_fetch, plan_fetch},
         {"quota", {"login"}, true, run_quota, plan_quota},
-        {"logout", {"capability"}, true, run_logout, plan_logout},
+        {"logout", {"capability"}, true, run_logout, plan_logout, /*alone=*/true},
     };
     return checks;
 }

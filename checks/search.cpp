@@ -20,6 +20,12 @@ CheckResult run_search(RunContext& ctx) {
     Json details = {{"criteria", ctx.config.search}};
     if (!reply || !reply->ok()) return fail_reply("SEARCH " + ctx.config.search, reply, details);
 
+    // A SEARCH line that could not be read leaves the count unknown: no number is better
+    // than a wrong one, and `fetch` then takes the newest message.
+    for (const auto& a : reply->anomalies)
+        if (a.name == "SEARCH")
+            return fail("SEARCH answer could not be read (" + a.anomaly + "): " + a.sent, details);
+
     constexpr std::size_t kKept = 100;
     std::size_t count = 0;
     Json matches = Json::array();
@@ -40,7 +46,12 @@ CheckResult run_search(RunContext& ctx) {
     }
     details["count"] = count;
     details["matches"] = std::move(matches);
-    if (!answered) return fail("SEARCH answered OK but sent no SEARCH response", details);
+    // RFC 3501 §7.2.5 wants "* SEARCH" even when nothing matches, but the tagged OK says the
+    // search ran: some servers send nothing for no hits.
+    if (!answered)
+        ctx.session->note_deviation("SEARCH " + ctx.config.search +
+                                    " answered OK without the * SEARCH response RFC 3501 "
+                                    "requires even when nothing matches; taken as no matches");
     return pass(std::to_string(count) + " message" + (count == 1 ? "" : "s") + " match " +
                     ctx.config.search,
                 details);

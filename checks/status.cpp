@@ -19,7 +19,13 @@ CheckResult run_status(RunContext& ctx) {
     for (const auto& r : reply->untagged)  // * STATUS name (MESSAGES n ...)
         if (r.name == "STATUS" && r.data.size() >= 2 && r.data.back().kind == imap::Value::Kind::List)
             attrs = &r.data.back();
-    if (!attrs) return fail("STATUS answered OK but sent no STATUS data", details);
+    if (!attrs) {
+        for (const auto& a : reply->anomalies)
+            if (a.name == "STATUS")
+                return fail("STATUS answer could not be read (" + a.anomaly + "): " + a.sent,
+                            details);
+        return fail("STATUS answered OK but sent no STATUS data", details);
+    }
 
     std::string summary = ctx.config.mailbox + ":";
     bool complete = true;

@@ -141,6 +141,9 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
     }
     if (ctx.session) {
         report.alerts = ctx.session->alerts();
+        // README, "What imapcheck tolerates": what the server got wrong and imapcheck let pass.
+        for (const auto& d : ctx.session->deviations())
+            report.notes.push_back("server deviation: " + d);
         ctx.session->close();
     }
     report.duration_ms = elapsed_ms(started);

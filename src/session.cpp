@@ -42,15 +42,50 @@ Session::Session(std::unique_ptr<Connection> connection, Transcript& transcript,
       command_timeout_(command_timeout),
       reader_(limits) {
     reader_.keep_transcript(transcript_.enabled());
+    // A line that breaks the grammar but was framed completely leaves the stream in step:
+    // it is set aside (or read leniently) and noted, and the session goes on.
+    reader_.lenient(true);
 }
 
 bool Session::has_capability(std::string_view name) const {
-    return std::find(capabilities_.begin(), capabilities_.end(), name) != capabilities_.end();
+    return std::any_of(capabilities_.begin(), capabilities_.end(),
+                       [&](const std::string& c) { return imap::same_capability(c, name); });
 }
 
 void Session::set_capabilities(std::vector<std::string> caps) {
-    for (auto& c : caps) c = upper(std::move(c));
     capabilities_ = std::move(caps);
+}
+
+void Session::note_deviation(std::string what) {
+    // Server text reaches the notes, which the text report prints as they are.
+    for (char& c : what)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    if (std::find(deviations_.begin(), deviations_.end(), what) != deviations_.end()) return;
+    // A server that gets every line wrong must not fill the report with them.
+    if (deviations_.size() < kMaxDeviations)
+        deviations_.push_back(std::move(what));
+    else
+        ++more_deviations_;
+}
+
+std::vector<std::string> Session::deviations() const {
+    std::vector<std::string> out = deviations_;
+    if (more_deviations_ > 0)
+        out.push_back("and " + std::to_string(more_deviations_) + " more like these");
+    return out;
+}
+
+void Session::note_anomaly(const imap::Response& r, const std::string& answering,
+                           std::string_view outcome) {
+    std::string what = r.kind == imap::Response::Kind::Tagged ? "the tagged reply to "
+                       : r.name.empty()                       ? "a line in the answer to "
+                                                              : "a " + r.name + " response to ";
+    note_deviation(what + answering + " does not follow the IMAP grammar (" + r.anomaly + "), " +
+                   std::string(outcome) + ": " + r.sent);
+}
+
+void Session::trace_pending() {
+    for (const auto& line : reader_.pending_transcript()) transcript_.server(line);
 }
 
 void Session::close() { connection_->close(); }
@@ -79,10 +114,14 @@ Result<imap::Response> Session::read_response(const Deadline& deadline) {
             if (!next->ok()) {
                 // A framing error leaves the stream out of step: nothing after it is trusted.
                 broken_ = true;
+                trace_pending();
+                transcript_.event(next->error().message);
                 return next->error();
             }
+            // Traced before anything reads it, so a line that breaks something is in the trace.
             for (const auto& line : reader_.transcript_lines()) transcript_.server(line);
-            observe(next->value());
+            // What does not follow the grammar says nothing reliable in passing.
+            if (next->value().anomaly.empty() || next->value().lenient) observe(next->value());
             return std::move(next->value());
         }
         // Checked here too, not only while waiting: a server that sends faster than we read
@@ -98,6 +137,7 @@ Result<imap::Response> Session::read_response(const Deadline& deadline) {
             } else if (e.kind == Error::Kind::Closed && bye_) {
                 e.message = "server closed the connection: * BYE " + bye_->status_text();
             }
+            trace_pending();
             transcript_.event(e.message);
             return e;
         }
@@ -203,7 +243,13 @@ Result<Unit> Session::collect(InFlight& target, const Deadline& deadline, const 
             auto owner = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const InFlight& f) {
                 return f.tag == r->tag && !f.done;
             });
-            if (owner == in_flight_.end()) continue;  // not ours: a server bug, ignored
+            if (owner == in_flight_.end()) {  // not ours: a server bug, ignored
+                if (!r->anomaly.empty()) note_anomaly(r.value(), "no command of ours", "ignored");
+                continue;
+            }
+            // Ours, but not OK/NO/BAD: the command is over and failed, in the server's words.
+            if (!r->anomaly.empty())
+                note_anomaly(r.value(), owner->tag + " " + owner->verb, "taken as its failure");
             const auto now = Clock::now();
             owner->reply.tagged = std::move(r.value());
             owner->done = true;
@@ -218,7 +264,8 @@ Result<Unit> Session::collect(InFlight& target, const Deadline& deadline, const 
         InFlight* owner = owner_of(r.value());  // never null: `target` is unanswered
         // A server streaming untagged data forever must not grow memory without bound.
         owner->kept_bytes += imap::memory_size(r.value());
-        if (owner->reply.untagged.size() >= kMaxUntaggedPerCommand) {
+        if (owner->reply.untagged.size() + owner->reply.anomalies.size() >=
+            kMaxUntaggedPerCommand) {
             broken_ = true;
             return make_error(Error::Kind::Limit, "server sent more than " +
                                                       std::to_string(kMaxUntaggedPerCommand) +
@@ -230,6 +277,14 @@ Result<Unit> Session::collect(InFlight& target, const Deadline& deadline, const 
                               "server sent more than " +
                                   std::to_string(kMaxUntaggedBytesPerCommand >> 20) +
                                   " MiB of responses to " + owner->verb);
+        }
+        if (!r->anomaly.empty()) {
+            note_anomaly(r.value(), owner->tag + " " + owner->verb,
+                         r->lenient ? "read leniently" : "set aside");
+            if (!r->lenient) {
+                owner->reply.anomalies.push_back(std::move(r.value()));
+                continue;
+            }
         }
         owner->reply.untagged.push_back(std::move(r.value()));
     }

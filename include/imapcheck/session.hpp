@@ -22,6 +22,10 @@ namespace imapcheck {
 struct Reply {
     imap::Response tagged;
     std::vector<imap::Response> untagged;
+    // Untagged lines of this command's kind that did not follow the grammar and could not be
+    // read leniently (imap::Response::anomaly): set aside, so a check judges the rest and can
+    // say what it could not read. Lines read leniently are in `untagged`.
+    std::vector<imap::Response> anomalies;
     // From when the server could start on the command (it was sent, and the command sent
     // before it was answered) to its tagged response: the server's time for it, plus the
     // wire. 0 when the server answered it before the command sent before it (it ran beside
@@ -66,7 +70,8 @@ public:
     // nullopt when it returned none: a step's own time, even when its command went ahead.
     std::optional<double> take_command_ms();
 
-    // Capabilities as last announced (upper-cased), from CAPABILITY responses or codes.
+    // Capabilities as last announced, in the server's spelling, from CAPABILITY responses or
+    // codes; compared case-insensitively.
     bool has_capability(std::string_view name) const;
     const std::vector<std::string>& capabilities() const { return capabilities_; }
     void set_capabilities(std::vector<std::string> caps);
@@ -75,6 +80,12 @@ public:
     std::optional<std::uint64_t> exists() const { return exists_; }
     const std::vector<std::string>& alerts() const { return alerts_; }
     const std::optional<imap::Response>& bye() const { return bye_; }
+    // Where the server departed from the protocol and imapcheck carried on (a line that does
+    // not follow the grammar, a response left out), each once, in words for the report's
+    // notes; control characters from the server are already neutralised.
+    std::vector<std::string> deviations() const;
+    void note_deviation(std::string what);
+    static constexpr std::size_t kMaxDeviations = 10;
     void close();
 
 private:
@@ -91,6 +102,12 @@ private:
     enum class OnContinuation { Refuse, Return, Answer };
 
     Result<imap::Response> read_response(const Deadline& deadline);
+    // Writes what the reader holds of a response cut short to the transcript.
+    void trace_pending();
+    // Notes a response that did not follow the grammar, naming the command it answers.
+    // `outcome`: what became of it ("set aside", "read leniently").
+    void note_anomaly(const imap::Response& response, const std::string& answering,
+                      std::string_view outcome);
     Result<Unit> send_raw(std::string_view bytes, const Deadline& deadline);
     void observe(const imap::Response& response);
     std::string next_tag();
@@ -111,6 +128,8 @@ private:
     bool broken_ = false;
     std::vector<std::string> capabilities_;
     std::vector<std::string> alerts_;
+    std::vector<std::string> deviations_;
+    std::size_t more_deviations_ = 0;
     std::optional<imap::Response> bye_;
     std::optional<std::uint64_t> exists_;
     std::deque<InFlight> in_flight_;

@@ -67,6 +67,39 @@ public:
         return r;
     }
 
+    // For a response that response() refused: the start of it as far as it follows the
+    // grammar (kind, tag, number, name), and the rest of its first line as `text`.
+    Response head() {
+        Response r;
+        if (consume('+')) {
+            r.kind = Response::Kind::Continuation;
+        } else if (consume('*')) {
+            r.kind = Response::Kind::Untagged;
+            if (consume(' ')) {
+                std::string first = atom();
+                if (all_digits(first) && consume(' ')) {
+                    r.number = to_number(first);
+                    first = atom();
+                }
+                r.name = upper(first);
+            }
+        } else {
+            r.kind = Response::Kind::Tagged;
+            r.tag = atom();
+            if (r.tag.empty() || !consume(' ')) {  // not even "tag SP": nobody's answer
+                r.kind = Response::Kind::Untagged;
+                r.tag.clear();
+                pos_ = 0;
+            } else {
+                r.name = upper(atom());
+            }
+        }
+        consume(' ');
+        std::size_t eol = s_.find_first_of("\r\n", pos_);
+        r.text = std::string(s_.substr(pos_, (eol == std::string::npos ? s_.size() : eol) - pos_));
+        return r;
+    }
+
 private:
     // --- lexical helpers --------------------------------------------------------------
     bool at_end() const { return pos_ >= s_.size(); }
@@ -302,7 +335,61 @@ private:
     std::string message_;
 };
 
+// RFC 3501 §7.2.4: "STATUS" SP mailbox SP "(" [status-att-list] ")". The attribute list is
+// atoms and numbers only, so a line that ends in one still says which counters it gives even
+// when the mailbox name before it breaks the grammar (unquoted, with parentheses).
+bool lenient_status(Response& r) {
+    std::string_view rest = r.text;
+    if (rest.size() < 4 || rest.back() != ')') return false;
+    std::size_t open = rest.rfind('(');
+    if (open == std::string_view::npos || open < 2 || rest[open - 1] != ' ') return false;
+    std::string_view inner = rest.substr(open + 1, rest.size() - open - 2);
+    if (inner.find_first_of("()\"{}[]") != std::string_view::npos) return false;
+    Value list;
+    list.kind = Value::Kind::List;
+    for (std::size_t i = 0; i < inner.size();) {
+        std::size_t sp = inner.find(' ', i);
+        if (sp == std::string_view::npos) sp = inner.size();
+        std::string_view word = inner.substr(i, sp - i);
+        i = sp + 1;
+        if (word.empty()) continue;
+        Value v;
+        v.text = std::string(word);
+        v.kind = std::all_of(word.begin(), word.end(),
+                             [](unsigned char c) { return std::isdigit(c) != 0; }) &&
+                         word.size() <= 19
+                     ? Value::Kind::Number
+                     : Value::Kind::Atom;
+        if (v.kind == Value::Kind::Number)
+            std::from_chars(word.data(), word.data() + word.size(), v.number);
+        list.items.push_back(std::move(v));
+    }
+    Value mailbox;
+    mailbox.kind = Value::Kind::String;
+    mailbox.text = std::string(rest.substr(0, open - 1));
+    mailbox.size = mailbox.text.size();
+    r.data = {std::move(mailbox), std::move(list)};
+    r.text.clear();
+    return true;
+}
+
 }  // namespace
+
+Response salvage(const std::string& text, std::vector<FramedLiteral>& literals,
+                 const ReaderLimits& limits, std::string why) {
+    Response r = Decoder(text, literals, limits).head();
+    r.anomaly = std::move(why);
+    r.sent = std::string(text.substr(0, std::min<std::size_t>(text.find_first_of("\r\n"), 200)));
+    if (literals.empty() && r.kind == Response::Kind::Untagged && r.name == "STATUS") {
+        r.lenient = lenient_status(r);
+    } else if (literals.empty() && r.is_status() && r.name != "PREAUTH") {
+        // A status line whose response code is broken ("[ALERT text" without "]"): its words
+        // are all there is to it, kept whole as its text.
+        r.lenient = true;
+    }
+    if (!r.lenient && r.kind == Response::Kind::Untagged) r.text.clear();
+    return r;
+}
 
 Result<Response> decode(const std::string& text, std::vector<FramedLiteral>& literals,
                         const ReaderLimits& limits) {

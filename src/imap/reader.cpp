@@ -26,8 +26,10 @@ std::optional<std::uint64_t> literal_announcement(std::string_view line) {
 }
 
 // The raw response as --trace shows it: its lines, each literal cut to a few lines.
+// `last_literal_left`: bytes of the last literal not received yet (a response cut short).
 std::vector<std::string> transcript_of(const std::string& text,
-                                       const std::vector<detail::FramedLiteral>& literals) {
+                                       const std::vector<detail::FramedLiteral>& literals,
+                                       std::uint64_t last_literal_left = 0) {
     constexpr std::size_t kLiteralLines = 3, kLineChars = 200;
     std::vector<std::string> out;
     std::size_t literal = 0;
@@ -47,7 +49,10 @@ std::vector<std::string> transcript_of(const std::string& text,
             out.push_back("| " + std::string(l.substr(0, kLineChars)));
             data = nl == std::string_view::npos ? std::string_view{} : data.substr(nl + 1);
         }
-        if (!data.empty() || lit.data.size() < lit.size)
+        if (literal == literals.size() && last_literal_left > 0)
+            out.push_back("| ... (" + std::to_string(lit.size - last_literal_left) + " of " +
+                          std::to_string(lit.size) + " bytes received)");
+        else if (!data.empty() || lit.data.size() < lit.size)
             out.push_back("| ... (" + std::to_string(lit.size) + " bytes in all)");
     }
     return out;
@@ -127,6 +132,9 @@ std::optional<Result<Response>> ResponseReader::next() {
         compact();
         if (keep_transcript_) transcript_lines_ = transcript_of(raw.text, raw.literals);
         auto decoded = detail::decode(raw.text, raw.literals, limits_);
+        if (!decoded && lenient_)
+            return Result<Response>(
+                detail::salvage(raw.text, raw.literals, limits_, decoded.error().message));
         if (!decoded) {
             // The framing is intact, so the stream stays in step: report this response only.
             Error e = decoded.error();
@@ -149,6 +157,19 @@ std::string ResponseReader::progress() const {
     std::size_t partial = pending() + current_.text.size();
     if (partial > 0) return "the end of a line (" + std::to_string(partial) + " bytes received)";
     return "a response";
+}
+
+std::vector<std::string> ResponseReader::pending_transcript() const {
+    std::string text = current_.text;
+    std::size_t unended = 0;  // bytes of a line whose end has not arrived
+    if (!in_literal_) {
+        unended = buffer_.size() - read_pos_;
+        text.append(buffer_, read_pos_, std::min<std::size_t>(unended, 800));
+    }
+    auto lines = transcript_of(text, current_.literals, in_literal_ ? literal_left_ : 0);
+    if (unended > 0 && !lines.empty())
+        lines.back() += " [no line end yet: " + std::to_string(unended) + " bytes]";
+    return lines;
 }
 
 Result<Response> parse_response_line(std::string_view line, const ReaderLimits& limits) {

@@ -81,7 +81,10 @@ std::string render_text(const Report& report, bool color) {
     const char* reset = color ? "\033[0m" : "";
     const std::string& host = report.target.host;
     std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;  // IPv6
-    std::string out = std::string("imapcheck ") + kVersion + "  " + printable(report.target.user) + "@" +
+    // "dave@example.test@localhost" would leave the reader to guess where the user ends.
+    const std::string& user = report.target.user;
+    const char* at = user.find('@') != std::string::npos ? " on " : "@";
+    std::string out = std::string("imapcheck ") + kVersion + "  " + printable(user) + at +
                       printable(shown_host) + ":" + std::to_string(report.target.port) + " (" +
                       tls_words(report.target.tls) + ")\n";
     std::size_t warns = 0, fails = 0, skips = 0;

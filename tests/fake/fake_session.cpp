@@ -113,6 +113,23 @@ std::string Session::read_line() {
     return out;
 }
 
+bool Session::pending_input_contains(std::string_view needle, std::chrono::milliseconds within) {
+    const auto until = std::chrono::steady_clock::now() + within;
+    for (;;) {
+        if (inbuf_.find(needle) != std::string::npos) return true;
+        if (closed()) return false;
+        // TLS may hold decrypted bytes that poll() cannot see.
+        if (ssl_ == nullptr || SSL_pending(ssl_) == 0) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                until - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return false;
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+        }
+        fill();
+    }
+}
+
 std::string Session::read_bytes(std::size_t n) {
     while (inbuf_.size() < n) fill();
     std::string out = inbuf_.substr(0, n);

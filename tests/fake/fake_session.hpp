@@ -3,6 +3,7 @@
 // Every wait is bounded by ServerOptions::io_timeout and aborted when the server stops.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -42,6 +43,10 @@ class Session {
     std::string read_line();      // next line from the client, CRLF (or bare LF) stripped
     std::string read_raw_line();  // same, terminator kept
     std::string read_bytes(std::size_t n);
+    // True once what the client sent and no handler has read yet contains `needle`, waiting
+    // at most `within`; reads nothing away. Lets a handler act on a command pipelined behind
+    // the one it answers, as an eager proxy does.
+    bool pending_input_contains(std::string_view needle, std::chrono::milliseconds within);
 
     // TLS handshake as server; discards any plaintext the client pipelined before it, as a
     // real server must (those bytes stay in received_plaintext_before_tls()).

@@ -856,5 +856,107 @@ TEST(ReaderProgress, NoTranscriptUnlessAskedFor) {
     EXPECT_TRUE(reader.transcript_lines().empty());
 }
 
+// --- lenient reading: a complete line that breaks the grammar costs that line only ------------
+
+// Everything a lenient reader returns for `bytes`.
+std::vector<Result<Response>> lenient_drain(std::string_view bytes) {
+    ResponseReader reader;
+    reader.lenient(true);
+    reader.feed(bytes);
+    return drain(reader);
+}
+
+TEST(ReaderLenient, UnquotedStatusMailboxIsReadFromTheListAtTheEnd) {
+    // Seen in the wild (issue 10): the mailbox name neither quoted nor an atom.
+    const std::string line =
+        "* STATUS Paren(x) (MESSAGES 0 UNSEEN 0 UIDNEXT 1 UIDVALIDITY 1796161557)";
+    EXPECT_FALSE(parse_response_line(line).ok()) << "the strict grammar still refuses it";
+    auto got = lenient_drain(line + "\r\n");
+    ASSERT_EQ(got.size(), 1u);
+    ASSERT_TRUE(got[0].ok()) << got[0].error().message;
+    const Response& r = got[0].value();
+    EXPECT_TRUE(r.lenient);
+    EXPECT_NE(r.anomaly.find("unexpected data before the end of the line"), std::string::npos)
+        << r.anomaly;
+    EXPECT_EQ(r.sent, line);
+    EXPECT_EQ(describe(r),
+              "* STATUS code= args= text= data=str[8]:Paren(x) (atom:MESSAGES num:0 "
+              "atom:UNSEEN num:0 atom:UIDNEXT num:1 atom:UIDVALIDITY num:1796161557 ) "
+              "nums=");
+    EXPECT_EQ(r.data[1].value_after("UIDVALIDITY")->number, 1796161557u);
+}
+
+TEST(ReaderLenient, StatusWithoutAListAtTheEndIsSetAsideNotGuessed) {
+    auto got = lenient_drain("* STATUS Paren(x) MESSAGES 0\r\n");
+    ASSERT_EQ(got.size(), 1u);
+    ASSERT_TRUE(got[0].ok());
+    EXPECT_FALSE(got[0]->lenient);
+    EXPECT_EQ(got[0]->name, "STATUS");
+    EXPECT_TRUE(got[0]->data.empty());
+    EXPECT_FALSE(got[0]->anomaly.empty());
+}
+
+TEST(ReaderLenient, ABadLineKeepsItsKindAndTheNextResponseIsReadAsUsual) {
+    auto got = lenient_drain(
+        "* SEARCH 2 x3\r\n* 7 FETCH (FLAGS (\\Seen)))\r\nC005 FETCH 1\r\n"
+        "* OK [ALERT System shutdown\r\nC006 OK done\r\n");
+    ASSERT_EQ(got.size(), 5u);
+    for (const auto& r : got) ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(got[0]->name, "SEARCH");
+    EXPECT_FALSE(got[0]->lenient);
+    EXPECT_TRUE(got[0]->numbers.empty()) << "no half-read hits";
+    EXPECT_NE(got[0]->anomaly.find("SEARCH result is not a number"), std::string::npos);
+    EXPECT_EQ(got[1]->name, "FETCH");
+    EXPECT_EQ(got[1]->number, 7u);
+    EXPECT_TRUE(got[1]->data.empty());
+    // A tagged reply that is not OK/NO/BAD/BYE keeps its tag: the command it ends is known.
+    EXPECT_EQ(got[2]->kind, Response::Kind::Tagged);
+    EXPECT_EQ(got[2]->tag, "C005");
+    EXPECT_EQ(got[2]->name, "FETCH");
+    EXPECT_EQ(got[2]->text, "1");
+    // A status line with a broken code still says what it says: as text.
+    EXPECT_TRUE(got[3]->lenient);
+    EXPECT_EQ(got[3]->name, "OK");
+    EXPECT_EQ(got[3]->code, "");
+    EXPECT_EQ(got[3]->text, "[ALERT System shutdown");
+    EXPECT_TRUE(got[4]->anomaly.empty());
+    EXPECT_EQ(got[4]->tag, "C006");
+    EXPECT_EQ(got[4]->name, "OK");
+}
+
+TEST(ReaderLenient, FramingErrorsStayFatal) {
+    auto got = lenient_drain("* 1 FETCH (BODY[] {99999999999}\r\n");
+    ASSERT_EQ(got.size(), 1u);
+    ASSERT_FALSE(got[0].ok());
+    EXPECT_EQ(got[0].error().kind, Error::Kind::Limit);
+}
+
+TEST(ReaderTranscript, ResponseCutShortIsShownAsFarAsItCame) {
+    ResponseReader reader;
+    reader.keep_transcript(true);
+    reader.feed("* 3 FETCH (UID 14 BODY[HEADER] {1000}\r\nSubject: hi\r\nFrom: x");
+    EXPECT_FALSE(reader.next().has_value());
+    EXPECT_EQ(reader.pending_transcript(),
+              (std::vector<std::string>{"* 3 FETCH (UID 14 BODY[HEADER] {1000}", "| Subject: hi",
+                                        "| From: x", "| ... (20 of 1000 bytes received)"}));
+
+    ResponseReader line;
+    line.feed("* LIST (\\HasNoChildren) \"/\" \"Arch");
+    EXPECT_FALSE(line.next().has_value());
+    EXPECT_EQ(line.pending_transcript(),
+              (std::vector<std::string>{
+                  "* LIST (\\HasNoChildren) \"/\" \"Arch [no line end yet: 33 bytes]"}));
+    EXPECT_TRUE(ResponseReader().pending_transcript().empty());
+}
+
+TEST(ReaderGrammar, CapabilityNamedTwiceCountsOnceInTheServersSpelling) {
+    Response r = must_parse("* CAPABILITY IMAP4rev1 AUTH=GSSAPI auth=gssapi AUTH=GSSAPI Idle IDLE");
+    EXPECT_EQ(capability_list(r), (std::vector<std::string>{"IMAP4rev1", "AUTH=GSSAPI", "Idle"}));
+    Response code = must_parse("* OK [CAPABILITY IMAP4rev1 LITERAL+ literal+] ready");
+    EXPECT_EQ(capability_list(code), (std::vector<std::string>{"IMAP4rev1", "LITERAL+"}));
+    EXPECT_TRUE(same_capability("imap4REV1", "IMAP4rev1"));
+    EXPECT_FALSE(same_capability("IMAP4rev1", "IMAP4rev2"));
+}
+
 }  // namespace
 }  // namespace imapcheck::imap

@@ -4,6 +4,8 @@
 // went ahead; what cannot go ahead (secrets, synchronizing literals) is refused.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "imapcheck/session.hpp"
 
 namespace imapcheck {
@@ -189,6 +191,112 @@ TEST_F(SessionTest, UntaggedDataIsKeptWithinAMemoryBudget) {
     ASSERT_FALSE(l);
     EXPECT_EQ(l.error().kind, Error::Kind::Limit) << l.error().message;
     EXPECT_EQ(l.error().message, "server sent more than 64 MiB of responses to LIST");
+}
+
+// A line that breaks the grammar while another command is being run belongs to the command
+// of its kind, is set aside there and noted, and the session goes on (issue 10).
+TEST_F(SessionTest, ABadLineGoesToTheCommandOfItsKindAndTheSessionGoesOn) {
+    Session& s = session_with(
+        "* STATUS Paren(x) (MESSAGES 0 UNSEEN 0)\r\nC001 OK Status done\r\n"
+        "* SEARCH 2 x3\r\nC002 OK Search done\r\n"
+        "* LIST () \"/\" INBOX\r\nC003 OK List done\r\n");
+    imap::Command status("STATUS"), search("SEARCH");
+    status.mailbox("Paren(x)").raw("(MESSAGES UNSEEN)");
+    search.raw("UNSEEN");
+    ASSERT_TRUE(s.send_ahead(status, deadline_));
+    ASSERT_TRUE(s.send_ahead(search, deadline_));
+    auto l = s.run(list(), deadline_);
+    ASSERT_TRUE(l) << l.error().message;
+    EXPECT_TRUE(l->ok());
+    EXPECT_TRUE(l->anomalies.empty()) << "nothing of LIST's was wrong";
+    EXPECT_TRUE(s.open());
+
+    auto st = s.run(status, deadline_);
+    ASSERT_TRUE(st) << st.error().message;
+    ASSERT_EQ(st->untagged.size(), 1u) << "read leniently: kept as data";
+    EXPECT_EQ(st->untagged[0].data[0].text, "Paren(x)");
+    auto se = s.run(search, deadline_);
+    ASSERT_TRUE(se) << se.error().message;
+    EXPECT_TRUE(se->untagged.empty());
+    ASSERT_EQ(se->anomalies.size(), 1u) << "set aside, for SEARCH to judge";
+    EXPECT_EQ(se->anomalies[0].sent, "* SEARCH 2 x3");
+
+    auto d = s.deviations();
+    ASSERT_EQ(d.size(), 2u);
+    EXPECT_NE(d[0].find("a STATUS response to C001 STATUS does not follow the IMAP grammar"),
+              std::string::npos)
+        << d[0];
+    EXPECT_NE(d[0].find("read leniently: * STATUS Paren(x) (MESSAGES 0 UNSEEN 0)"),
+              std::string::npos)
+        << d[0];
+    EXPECT_NE(d[1].find("a SEARCH response to C002 SEARCH"), std::string::npos) << d[1];
+    EXPECT_NE(d[1].find("set aside: * SEARCH 2 x3"), std::string::npos) << d[1];
+}
+
+TEST_F(SessionTest, ATaggedReplyThatIsNotAStatusEndsItsCommandAsAFailure) {
+    Session& s = session_with("C001 FETCH done\r\nC002 OK List done\r\n");
+    imap::Command noop("NOOP");
+    ASSERT_TRUE(s.send_ahead(noop, deadline_));
+    auto n = s.run(noop, deadline_);
+    ASSERT_TRUE(n) << n.error().message;
+    EXPECT_FALSE(n->ok());
+    EXPECT_EQ(n->status_line(), "FETCH done");
+    auto l = s.run(list(), deadline_);
+    ASSERT_TRUE(l) << l.error().message;
+    EXPECT_TRUE(l->ok()) << "still in step";
+    ASSERT_EQ(s.deviations().size(), 1u);
+    EXPECT_NE(s.deviations()[0].find("the tagged reply to C001 NOOP"), std::string::npos);
+}
+
+TEST_F(SessionTest, DeviationsAreNotedOnceAndBounded) {
+    std::string server;
+    for (int i = 0; i < 30; ++i) server += "* " + std::to_string(i) + " FETCH (\x01\r\n";
+    Session& s = session_with(server + "C001 OK List done\r\n");
+    auto l = s.run(list(), deadline_);
+    ASSERT_TRUE(l) << l.error().message;
+    EXPECT_EQ(l->anomalies.size(), 30u);
+    auto d = s.deviations();
+    ASSERT_EQ(d.size(), Session::kMaxDeviations + 1);
+    EXPECT_EQ(d.back(), "and 20 more like these");
+    for (const auto& note : d) EXPECT_EQ(note.find('\x01'), std::string::npos) << "neutralised";
+}
+
+// Every byte read reaches --trace before it is parsed, also when the response is never
+// finished: the bytes that broke the session are in the trace, not only in the report.
+TEST_F(SessionTest, TheTraceShowsAResponseCutShortAndALineThatBreaksTheGrammar) {
+    std::FILE* sink = std::tmpfile();
+    ASSERT_NE(sink, nullptr);
+    Transcript transcript(sink, Clock::now());
+    std::string sent;
+    Session s(
+        std::make_unique<ScriptedConnection>("* STATUS Paren(x) (MESSAGES 0)\r\nC001 OK done\r\n* "
+                                             "3 FETCH (UID 14 BODY[HEADER] {100}\r\nSubject: x",
+                                             &sent),
+        transcript, std::chrono::milliseconds(1000));
+    imap::Command status("STATUS");
+    status.mailbox("Paren(x)").raw("(MESSAGES)");
+    ASSERT_TRUE(s.run(status, deadline_));
+    ASSERT_FALSE(s.run(list(), deadline_));  // the script ends mid-literal: a timeout
+    std::rewind(sink);
+    std::string text;
+    for (int c; (c = std::fgetc(sink)) != EOF;) text.push_back(static_cast<char>(c));
+    std::fclose(sink);
+    EXPECT_NE(text.find("S: * STATUS Paren(x) (MESSAGES 0)\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("S: * 3 FETCH (UID 14 BODY[HEADER] {100}\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("S: | Subject: x\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("S: | ... (10 of 100 bytes received)\n"), std::string::npos) << text;
+    EXPECT_LT(text.find("S: | ... (10 of 100"),
+              text.find("*: a literal (10 of 100 bytes received)"))
+        << text;
+}
+
+TEST_F(SessionTest, CapabilitiesKeepTheServersSpellingAndCompareCaseInsensitively) {
+    Session& s = session_with("");
+    s.set_capabilities({"IMAP4rev1", "Literal+", "auth=plain"});
+    EXPECT_EQ(s.capabilities(), (std::vector<std::string>{"IMAP4rev1", "Literal+", "auth=plain"}));
+    EXPECT_TRUE(s.has_capability("LITERAL+"));
+    EXPECT_TRUE(s.has_capability("AUTH=PLAIN"));
+    EXPECT_FALSE(s.has_capability("AUTH=PLAI"));
 }
 
 }  // namespace

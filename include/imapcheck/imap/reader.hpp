@@ -37,9 +37,15 @@ public:
     explicit ResponseReader(ReaderLimits limits = {}) : limits_(limits) {}
 
     void feed(std::string_view bytes);
-    // A complete response, nothing (need more bytes), or an error. Errors are sticky: after
-    // one the stream is out of step and nothing more is returned.
+    // A complete response, nothing (need more bytes), or an error. Framing errors (limits)
+    // are sticky: after one the stream is out of step and nothing more is returned. A
+    // response framed completely but not following the grammar is an error of its own only:
+    // the next one is read as usual.
     std::optional<Result<Response>> next();
+    // When on, a response framed completely but not following the grammar comes back as a
+    // Response with `anomaly` set (read leniently where its meaning is still clear) instead
+    // of as an error: one bad line costs that line, not the session.
+    void lenient(bool on) { lenient_ = on; }
     // Bytes buffered but not yet part of a returned response.
     std::size_t pending() const { return buffer_.size() - read_pos_; }
     // What we are in the middle of, for timeout messages ("a literal (1200 of 6000 bytes)").
@@ -48,7 +54,11 @@ public:
     // When on, each returned response also leaves its lines for --trace, with every literal
     // shown as its first few lines and then its size.
     void keep_transcript(bool on) { keep_transcript_ = on; }
+    // Set by each next() that returned a response (or refused one), before it was decoded.
     const std::vector<std::string>& transcript_lines() const { return transcript_lines_; }
+    // The lines of a response still being received, for --trace when the stream ends or
+    // stalls mid-response: so the bytes that broke a session are in the trace too.
+    std::vector<std::string> pending_transcript() const;
 
 private:
     struct Raw {
@@ -68,6 +78,7 @@ private:
     bool in_literal_ = false;
     std::optional<Error> error_;
     bool keep_transcript_ = false;
+    bool lenient_ = false;
     std::vector<std::string> transcript_lines_;
 };
 

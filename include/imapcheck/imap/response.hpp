@@ -43,6 +43,15 @@ struct Response {
     std::vector<Value> data;             // everything after the name, for data responses
     std::vector<std::uint32_t> numbers;  // SEARCH hits (kept compact: a search can be huge)
 
+    // Set only by a lenient reader (ResponseReader::lenient): the response was framed
+    // completely (CRLF seen, literals counted), so the stream is still in step, but it does
+    // not follow the grammar. `anomaly` says what is wrong, `sent` is its first line as the
+    // server sent it. With `lenient` its meaning was still clear and the fields above hold
+    // all of it; without, they hold only what precedes the fault (kind, tag, name).
+    std::string anomaly;
+    std::string sent;
+    bool lenient = false;
+
     bool is_status() const;
     // "[CODE args] text" as the server said it, for summaries.
     std::string status_text() const;
@@ -53,7 +62,10 @@ struct Response {
 std::size_t memory_size(const Response& response);
 
 // Capability atoms, as the server spelled them, from a CAPABILITY response or a
-// [CAPABILITY ...] response code (RFC 3501 §7.2.1, §7.1); empty for anything else.
+// [CAPABILITY ...] response code (RFC 3501 §7.2.1, §7.1), each name once; empty for
+// anything else.
 std::vector<std::string> capability_list(const Response& response);
+// Capability names compare case-insensitively ("IMAP4rev1" is "IMAP4REV1").
+bool same_capability(std::string_view a, std::string_view b);
 
 }  // namespace imapcheck::imap
