@@ -326,10 +326,14 @@ def report(a, n, tools, runs, line, points, loads, started):
         if line and len(cs) > 1 and len(ns) > 1:
             by_c = pt[(cs[-1], n)] - pt[(cs[0], n)]
             by_n = pt[(a.concurrency, ns[-1])] - pt[(a.concurrency, ns[0])]
+            # "not with accounts": within the noise of one run (about 1 MiB over the range)
             P("| RSS grows with concurrency, not with accounts | concurrency %d → %d at %d "
-              "accounts: %+.1f MiB; %d → %d accounts at concurrency %d: %+.1f MiB | %s |" % (
-                  cs[0], cs[-1], n, by_c, ns[0], ns[-1], a.concurrency, by_n,
-                  yes(by_c > 0 and abs(by_n) < by_c)))
+              "accounts: %+.1f MiB (%.0f KiB per connection); %d → %d accounts at concurrency %d: "
+              "%+.1f MiB (%.0f KiB per account) | %s |" % (
+                  cs[0], cs[-1], n, by_c, by_c * 1024 / (cs[-1] - cs[0]), ns[0], ns[-1],
+                  a.concurrency, by_n, by_n * 1024 / (ns[-1] - ns[0]),
+                  "**yes**" if by_c > 0 and abs(by_n) <= 1 else
+                  "**no**: it grows with both" if by_c > 0 else "**no**"))
         P()
 
 
