@@ -19,14 +19,9 @@ def ok(typ, data, what):
     return data
 
 
-def main():
-    if len(sys.argv) not in (5, 6):
-        raise SystemExit(__doc__)
-    host, port, user, cafile = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    mailbox = sys.argv[5] if len(sys.argv) == 6 else "INBOX"
-    password = os.environ["BENCH_PASSWORD"]
-    ctx = ssl.create_default_context(cafile=cafile)
-
+def check(host, port, user, password, ctx, mailbox="INBOX"):
+    """The whole sequence for one account; -> what it saw (dict). Raises on any failure.
+    ctx: an ssl.SSLContext (one per process is enough; bench/imaplib_fleet.py shares it)."""
     imap = imaplib.IMAP4(host, port, timeout=60)
     ok(*imap.starttls(ssl_context=ctx), "STARTTLS")
     ok(*imap.capability(), "CAPABILITY")
@@ -35,9 +30,11 @@ def main():
     status = ok(*imap.status(mailbox, "(MESSAGES UNSEEN UIDNEXT UIDVALIDITY)"), "STATUS")
     ok(*imap.select(mailbox, readonly=True), "EXAMINE")
     hits = ok(*imap.search(None, "UNSEEN"), "SEARCH")[0].split()
-    newest = hits[-1].decode() if hits else "*"
-    fetched = ok(*imap.fetch(newest, "(UID FLAGS RFC822.SIZE BODY.PEEK[HEADER] BODY.PEEK[TEXT]<0.4096>)"),
-                 "FETCH")
+    fetched = []  # no hit (e.g. the fleet's empty accounts), no FETCH, as imapcheck does
+    if hits:
+        fetched = ok(*imap.fetch(hits[-1].decode(),
+                                 "(UID FLAGS RFC822.SIZE BODY.PEEK[HEADER] BODY.PEEK[TEXT]<0.4096>)"),
+                     "FETCH")
     quota = ok(*imap.getquotaroot(mailbox), "GETQUOTAROOT")
     imap.logout()
 
@@ -48,8 +45,17 @@ def main():
         if m:
             uid = int(m.group(1))
             break
-    print(json.dumps({"tool": "imaplib", "folders": len(folders), "status": status[0].decode(),
-                      "search_hits": len(hits), "fetched_uid": uid, "quota": quota is not None}))
+    return {"tool": "imaplib", "folders": len(folders), "status": status[0].decode(),
+            "search_hits": len(hits), "fetched_uid": uid, "quota": quota is not None}
+
+
+def main():
+    if len(sys.argv) not in (5, 6):
+        raise SystemExit(__doc__)
+    host, port, user, cafile = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    mailbox = sys.argv[5] if len(sys.argv) == 6 else "INBOX"
+    ctx = ssl.create_default_context(cafile=cafile)
+    print(json.dumps(check(host, port, user, os.environ["BENCH_PASSWORD"], ctx, mailbox)))
 
 
 if __name__ == "__main__":
