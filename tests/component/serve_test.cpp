@@ -1,0 +1,212 @@
+// Component tests of `imapcheck serve` with the real binary as an exporter on 127.0.0.1 and
+// the scripted fake IMAP server behind it: every refusal is a 400 with no connection made,
+// concurrent scrapes of one account share one login, a refused password is not tried again
+// within the back-off, debug output masks the password, a bad reload keeps the old config.
+#include <httplib.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <thread>
+
+#include "component_fixture.hpp"
+#include "loopback.hpp"
+
+extern char** environ;
+
+namespace imapcheck {
+namespace {
+
+// `imapcheck serve` as a child process, stopped with SIGTERM (and reaped) by the destructor.
+class Exporter {
+  public:
+    Exporter(const std::string& config, std::vector<std::string> env)
+        : port_(testing::closed_loopback_port()) {
+        std::vector<std::string> args = {
+            testing::imapcheck_binary(),          "serve",          "--config", config, "--listen",
+            "127.0.0.1:" + std::to_string(port_), "--auth-backoff", "600"};
+        std::vector<char*> argv, envp;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        env.push_back("PATH=/usr/bin:/bin");
+        for (auto& e : env) envp.push_back(e.data());
+        envp.push_back(nullptr);
+        if (::posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), envp.data()) != 0)
+            pid_ = -1;
+        client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+        client_->set_read_timeout(20, 0);
+        // Up within 5 s, or the test fails on its first request.
+        for (int i = 0; i < 100 && !get("/-/healthy"); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ~Exporter() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGTERM);
+        int status = 0;
+        for (int i = 0; i < 100 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &status, 0);
+    }
+    httplib::Result get(const std::string& path) { return client_->Get(path.c_str()); }
+    httplib::Result post(const std::string& path) {
+        return client_->Post(path.c_str(), "", "text/plain");
+    }
+    uint16_t port() const { return port_; }
+
+  private:
+    uint16_t port_;
+    pid_t pid_ = -1;
+    std::unique_ptr<httplib::Client> client_;
+};
+
+class ServeTest : public ComponentTest {
+  protected:
+    void SetUp() override { dir_ = testing::make_temp_dir("imapcheck-serve"); }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    std::string write_config(const FakeImapServer& server, const std::string& extra_targets = "") {
+        std::string path = dir_ + "/serve.yml";
+        std::ofstream(path) << "defaults:\n  port: " << server.port()
+                            << "\n  cacert: " << pki_->ca_pem << "\n  user: " << user
+                            << "\n  timeout: 10\n"
+                            << "modules:\n  m: {password-env: GOOD_PW}\n"
+                            << "exporter:\n  allow: [localhost]\n"
+                            << "targets:\n"
+                            << "  - {name: good, host: localhost, password-env: GOOD_PW}\n"
+                            << "  - {name: wrong, host: localhost, password-env: WRONG_PW}\n"
+                            << extra_targets;
+        return path;
+    }
+    std::vector<std::string> env() const { return {"GOOD_PW=" + kPassword, "WRONG_PW=not-it"}; }
+
+    std::string dir_;
+};
+
+TEST_F(ServeTest, EveryRefusalIs400AndConnectsNothing) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    Exporter exporter(write_config(server), env());
+    for (const char* path :
+         {"/probe?target=good&password=x", "/probe?target=good&token=x",
+          "/probe?target=good&Password=x", "/probe?target=nosuch",
+          "/probe?target=localhost&module=nosuch", "/probe?target=evil.example&module=m",
+          "/probe?target=good&colour=red", "/probe?target=good&target=wrong", "/probe",
+          "/probe?target=good&debug=yes"}) {
+        auto r = exporter.get(path);
+        ASSERT_TRUE(r) << path;
+        EXPECT_EQ(r->status, 400) << path << ": " << r->body;
+        EXPECT_EQ(r->body.find("probe_success"), std::string::npos) << path;
+    }
+    auto credentials = exporter.get("/probe?target=good&password=x");
+    EXPECT_NE(credentials->body.find("credentials are never taken from the URL"),
+              std::string::npos);
+    EXPECT_EQ(server.connection_count(), 0u) << "nothing is connected for a refused request";
+}
+
+TEST_F(ServeTest, AProbeAnswersBlackboxSeriesAndTheRunsMetrics) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    Exporter exporter(write_config(server), env());
+    auto r = exporter.get("/probe?target=good");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_NE(r->body.find("\nprobe_success 1\n"), std::string::npos) << r->body;
+    EXPECT_NE(r->body.find("\nprobe_duration_seconds "), std::string::npos);
+    EXPECT_NE(r->body.find("imapcheck_check_status{host=\"localhost\",user=\"" + user +
+                           "\",check=\"login\"} 0"),
+              std::string::npos)
+        << r->body;
+    auto module = exporter.get("/probe?target=localhost&module=m");
+    ASSERT_TRUE(module);
+    EXPECT_NE(module->body.find("\nprobe_success 1\n"), std::string::npos) << module->body;
+    auto metrics = exporter.get("/metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_NE(
+        metrics->body.find("imapcheck_exporter_probes_total{module=\"\",result=\"success\"} 1"),
+        std::string::npos)
+        << metrics->body;
+    EXPECT_NE(
+        metrics->body.find("imapcheck_exporter_probes_total{module=\"m\",result=\"success\"} 1"),
+        std::string::npos);
+}
+
+TEST_F(ServeTest, TenConcurrentScrapesOfOneAccountShareOneLogin) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    // A slow login keeps the first probe in flight while the other scrapes arrive.
+    server.on("AUTHENTICATE", [](fake::Session& s, const fake::Command& c) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+        FakeImapServer::default_handler("AUTHENTICATE")(s, c);
+    });
+    Exporter exporter(write_config(server), env());
+    std::vector<std::thread> scrapes;
+    std::vector<std::string> bodies(10);
+    for (int i = 0; i < 10; ++i)
+        scrapes.emplace_back([&, i] {
+            httplib::Client client("127.0.0.1", exporter.port());
+            client.set_read_timeout(20, 0);
+            if (auto r = client.Get("/probe?target=good")) bodies[i] = r->body;
+        });
+    for (auto& t : scrapes) t.join();
+    for (const auto& body : bodies)
+        EXPECT_NE(body.find("\nprobe_success 1\n"), std::string::npos) << body;
+    EXPECT_EQ(server.connection_count(), 1u) << "one login for ten concurrent scrapes";
+}
+
+TEST_F(ServeTest, ARefusedPasswordIsNotTriedAgainWithinTheBackoff) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    Exporter exporter(write_config(server), env());
+    auto first = exporter.get("/probe?target=wrong");
+    ASSERT_TRUE(first);
+    EXPECT_NE(first->body.find("\nprobe_success 0\n"), std::string::npos) << first->body;
+    ASSERT_TRUE(server.wait_for_connections_done(1));
+    auto again = exporter.get("/probe?target=wrong");
+    ASSERT_TRUE(again);
+    EXPECT_NE(again->body.find("\nprobe_success 0\n"), std::string::npos);
+    EXPECT_NE(again->body.find("\nimapcheck_login_refused_age_seconds "), std::string::npos)
+        << again->body;
+    auto debug = exporter.get("/probe?target=wrong&debug=true");
+    ASSERT_TRUE(debug);
+    EXPECT_NE(debug->body.find("not logged in again"), std::string::npos) << debug->body;
+    EXPECT_EQ(server.connection_count(), 1u) << "no second login within the back-off";
+}
+
+TEST_F(ServeTest, DebugShowsTheTranscriptAndTheReportWithThePasswordMasked) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    Exporter exporter(write_config(server), env());
+    auto r = exporter.get("/probe?target=good&debug=true");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_NE(r->body.find("Transcript (passwords masked):"), std::string::npos) << r->body;
+    EXPECT_NE(r->body.find(" C: "), std::string::npos) << r->body;
+    EXPECT_NE(r->body.find("AUTHENTICATE PLAIN ***"), std::string::npos) << r->body;
+    EXPECT_NE(r->body.find("\nOK  0 warnings, 0 failures"), std::string::npos) << r->body;
+    EXPECT_EQ(r->body.find(kPassword), std::string::npos) << "the password leaked";
+}
+
+TEST_F(ServeTest, ReloadTakesAGoodConfigAndKeepsTheOldOneForABadOne) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    std::string config = write_config(server);
+    Exporter exporter(config, env());
+    EXPECT_EQ(exporter.get("/probe?target=added")->status, 400);
+    write_config(server, "  - {name: added, host: localhost, password-env: GOOD_PW}\n");
+    auto reloaded = exporter.post("/-/reload");
+    ASSERT_TRUE(reloaded);
+    EXPECT_EQ(reloaded->status, 200) << reloaded->body;
+    EXPECT_NE(exporter.get("/probe?target=added")->body.find("\nprobe_success 1\n"),
+              std::string::npos);
+
+    std::ofstream(config) << "targets:\n  - {name: broken, host: localhost, prot: 1}\n";
+    auto bad = exporter.post("/-/reload");
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 500);
+    EXPECT_NE(bad->body.find("prot is not an option"), std::string::npos) << bad->body;
+    EXPECT_NE(exporter.get("/probe?target=added")->body.find("\nprobe_success 1\n"),
+              std::string::npos)
+        << "the old configuration is kept";
+    EXPECT_NE(
+        exporter.get("/metrics")->body.find("imapcheck_exporter_config_last_reload_successful 0"),
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace imapcheck
