@@ -128,6 +128,7 @@ std::string help_text() {
 
 Usage: imapcheck --host HOST --user USER [options]
        imapcheck --config FILE [--target NAME]... [options]
+       imapcheck serve --config FILE [--listen ADDR:PORT]   (see imapcheck serve --help)
 The password comes from $IMAPCHECK_PASSWORD, --password-file or --netrc, never the command line.
 
 Connection:
