@@ -42,6 +42,8 @@ FleetReport run_fleet(const std::vector<TargetConfig>& targets, Transport& trans
     std::map<std::string, unsigned> busy;  // server key -> probes running against it
     std::size_t next_untaken = 0, done = 0;
     const unsigned per_host = std::max(1u, limits.per_host);
+    std::vector<std::string> server(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i) server[i] = targets[i].server_key();
 
     // The next target whose server has room, or targets.size() when none is left.
     auto take = [&](std::unique_lock<std::mutex>& held) -> std::size_t {
@@ -49,9 +51,9 @@ FleetReport run_fleet(const std::vector<TargetConfig>& targets, Transport& trans
             while (next_untaken < targets.size() && taken[next_untaken]) ++next_untaken;
             if (next_untaken == targets.size()) return targets.size();
             for (std::size_t i = next_untaken; i < targets.size(); ++i) {
-                if (taken[i] || busy[targets[i].server_key()] >= per_host) continue;
+                if (taken[i] || busy[server[i]] >= per_host) continue;
                 taken[i] = true;
-                ++busy[targets[i].server_key()];
+                ++busy[server[i]];
                 return i;
             }
             slot_freed.wait(held);
@@ -64,7 +66,7 @@ FleetReport run_fleet(const std::vector<TargetConfig>& targets, Transport& trans
             Transcript transcript(trace, Clock::now(), "[" + targets[i].name + "] ");
             Report report = probe(targets[i], transport, {.transcript = &transcript});
             held.lock();
-            --busy[targets[i].server_key()];
+            --busy[server[i]];
             fleet.targets[i] = std::move(report);
             ++done;
             if (progress) progress(done, targets.size(), fleet.targets[i]);

@@ -14,6 +14,7 @@
 #include <cxxopts.hpp>
 
 #include "imapcheck/exporter.hpp"
+#include "serve/web_config.hpp"
 
 namespace imapcheck {
 namespace {
@@ -30,6 +31,9 @@ Usage: imapcheck serve --config FILE [--listen ADDR:PORT] [options]
   --per-host N           probes at once against one server address (default 4)
   --auth-backoff SECONDS after the server refuses an account's password, report that
                          failure again instead of logging in, for this long (default 600)
+  --web-config FILE      TLS and basic auth for the listener (exporter-toolkit's format:
+                         tls_server_config: {cert_file, key_file}, basic_auth_users:
+                         {user: bcrypt hash}); required to listen beyond loopback
   -h, --help             this help
 
 Endpoints: GET /probe?target=NAME, GET /probe?target=HOST[:PORT]&module=M [&debug=true],
@@ -37,7 +41,7 @@ GET /metrics, GET /-/healthy, POST /-/reload (also SIGHUP).
 )";
 
 struct ServeOptions {
-    std::string config, host = "127.0.0.1";
+    std::string config, web_config, host = "127.0.0.1";
     int port = 9993;
     ExporterLimits limits;
 };
@@ -71,7 +75,8 @@ std::string parse(int argc, char** argv, ServeOptions& o, bool& help) {
         "listen", "", cxxopts::value<std::string>()->default_value(kDefaultListen))(
         "max-concurrent", "", cxxopts::value<std::string>()->default_value("16"))(
         "per-host", "", cxxopts::value<std::string>()->default_value("4"))(
-        "auth-backoff", "", cxxopts::value<std::string>()->default_value("600"))("h,help", "");
+        "auth-backoff", "", cxxopts::value<std::string>()->default_value("600"))(
+        "web-config", "", cxxopts::value<std::string>())("h,help", "");
     try {
         auto r = parser.parse(argc, argv);
         if (r.count("help")) {
@@ -92,10 +97,15 @@ std::string parse(int argc, char** argv, ServeOptions& o, bool& help) {
         if (!whole_number(r["auth-backoff"].as<std::string>(), 0, 86400, backoff))
             return "--auth-backoff must be a whole number of seconds from 0 to 86400";
         o.limits.auth_backoff = std::chrono::seconds(backoff);
+        if (r.count("web-config")) o.web_config = r["web-config"].as<std::string>();
     } catch (const cxxopts::exceptions::exception& e) {
         return e.what();
     }
     return "";
+}
+
+bool loopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
 void reply(httplib::Response& res, const HttpReply& r) {
@@ -123,6 +133,26 @@ int serve_command(int argc, char** argv) {
     for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, s);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+    WebConfig web;
+    if (!options.web_config.empty()) {
+        auto loaded = load_web_config(options.web_config);
+        if (!loaded) {
+            std::fprintf(stderr, "imapcheck serve: %s\n", loaded.error().message.c_str());
+            return 3;
+        }
+        web = std::move(*loaded);
+    }
+    // /probe logs in with the config's credentials: beyond loopback only behind TLS and a
+    // password, as exporter-toolkit's web config gives them.
+    if (!loopback(options.host) && (!web.tls() || web.users.empty())) {
+        std::fprintf(stderr,
+                     "imapcheck serve: --listen %s is reachable from the network; give "
+                     "--web-config FILE with tls_server_config and basic_auth_users, or listen "
+                     "on loopback\n",
+                     options.host.c_str());
+        return 3;
+    }
+
     auto transport = make_curl_transport();
     Exporter exporter(options.config, options.limits, *transport, process_getenv);
     if (auto loaded = exporter.reload(); !loaded) {
@@ -130,7 +160,24 @@ int serve_command(int argc, char** argv) {
         return 3;
     }
 
-    httplib::Server server;
+    std::unique_ptr<httplib::Server> listener_server =
+        web.tls()
+            ? std::make_unique<httplib::SSLServer>(web.cert_file.c_str(), web.key_file.c_str())
+            : std::make_unique<httplib::Server>();
+    httplib::Server& server = *listener_server;
+    if (!server.is_valid()) {
+        std::fprintf(stderr, "imapcheck serve: cannot use the TLS certificate or key of %s\n",
+                     options.web_config.c_str());
+        return 3;
+    }
+    server.set_pre_routing_handler([&web](const httplib::Request& req, httplib::Response& res) {
+        if (web.authorized(req.get_header_value("Authorization")))
+            return httplib::Server::HandlerResponse::Unhandled;
+        res.status = 401;
+        res.set_header("WWW-Authenticate", "Basic realm=\"imapcheck\"");
+        res.set_content("imapcheck: authentication required\n", "text/plain; charset=utf-8");
+        return httplib::Server::HandlerResponse::Handled;
+    });
     // Slow or idle clients each hold a worker until the read timeout: enough workers that
     // they cannot starve probes, a short timeout, and small bounds on what a request may be.
     const unsigned workers = options.limits.max_concurrent * 2 + 64;

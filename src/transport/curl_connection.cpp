@@ -232,7 +232,13 @@ void CurlConnection::perform(const Deadline& run_deadline) {
         curl_easy_setopt(curl_, CURLOPT_CONNECT_TO, connect_to_);
     }
     if (!config_.proxy.empty()) curl_easy_setopt(curl_, CURLOPT_PROXY, config_.proxy.c_str());
-    if (share_) curl_easy_setopt(curl_, CURLOPT_SHARE, share_->curl_share());
+    if (share_) {
+        const std::string trust = config_.cacert + "\n" +
+                                  (config_.insecure ? "insecure" : "verify") + "\n" +
+                                  config_.min_tls;
+        if (CURLSH* share = share_->curl_share(trust))
+            curl_easy_setopt(curl_, CURLOPT_SHARE, share);
+    }
     if (share_ && config_.tls != TlsMode::None) trust_store_ = share_->trust_store(config_.cacert);
     if (trust_store_) {
         // libcurl would parse the CA file again for this handle: ours replaces it.

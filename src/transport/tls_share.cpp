@@ -5,14 +5,7 @@
 
 namespace imapcheck::transport {
 
-TlsShare::TlsShare() : share_(curl_share_init()) {
-    if (share_) {
-        curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &TlsShare::lock);
-        curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &TlsShare::unlock);
-        curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
-        curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-        curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    }
+TlsShare::TlsShare() {
     // libcurl's built-in trust (Debian: /etc/ssl/certs/ca-certificates.crt and the
     // hashed /etc/ssl/certs), so the shared store trusts what libcurl would have.
     if (CURL* probe = curl_easy_init()) {
@@ -26,8 +19,24 @@ TlsShare::TlsShare() : share_(curl_share_init()) {
     }
 }
 
+CURLSH* TlsShare::curl_share(const std::string& trust_key) {
+    std::lock_guard<std::mutex> guard(shares_lock_);
+    if (auto it = shares_.find(trust_key); it != shares_.end()) return it->second;
+    CURLSH* share = curl_share_init();
+    if (share) {
+        curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &TlsShare::lock);
+        curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &TlsShare::unlock);
+        curl_share_setopt(share, CURLSHOPT_USERDATA, this);
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    }
+    shares_[trust_key] = share;
+    return share;
+}
+
 TlsShare::~TlsShare() {
-    if (share_) curl_share_cleanup(share_);
+    for (auto& [key, share] : shares_)
+        if (share) curl_share_cleanup(share);
     for (auto& [path, store] : stores_) X509_STORE_free(store);
 }
 

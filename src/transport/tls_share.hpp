@@ -20,7 +20,11 @@ class TlsShare {
     TlsShare(const TlsShare&) = delete;
     TlsShare& operator=(const TlsShare&) = delete;
 
-    CURLSH* curl_share() const { return share_; }
+    // The libcurl share for connections that trust the same store the same way
+    // (`trust_key`: the CA file, --insecure, --min-tls). A TLS session is resumed only by
+    // connections that would have verified it alike: a session verified against one CA file
+    // must not be resumed by a target configured with another. Created on first use.
+    CURLSH* curl_share(const std::string& trust_key);
     // The trust store for `cacert` ("" = libcurl's default CA file and directory), parsed
     // on first use and kept; nullptr when it cannot be read, so that libcurl loads it
     // itself and reports the error in its words. Not owned by the caller.
@@ -30,8 +34,9 @@ class TlsShare {
     static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self);
     static void unlock(CURL*, curl_lock_data data, void* self);
 
-    CURLSH* share_ = nullptr;
-    std::array<std::mutex, CURL_LOCK_DATA_LAST> locks_;
+    std::mutex shares_lock_;
+    std::map<std::string, CURLSH*> shares_;
+    std::array<std::mutex, CURL_LOCK_DATA_LAST> locks_;  // for every share: short sections
     std::mutex stores_lock_;
     std::map<std::string, X509_STORE*> stores_;
     std::string default_cainfo_, default_capath_;

@@ -2,6 +2,7 @@
 // the scripted fake IMAP server behind it: every refusal is a 400 with no connection made,
 // concurrent scrapes of one account share one login, a refused password is not tried again
 // within the back-off, debug output masks the password, a bad reload keeps the old config.
+#include <crypt.h>
 #include <httplib.h>
 #include <signal.h>
 #include <spawn.h>
@@ -21,11 +22,14 @@ namespace {
 // `imapcheck serve` as a child process, stopped with SIGTERM (and reaped) by the destructor.
 class Exporter {
   public:
-    Exporter(const std::string& config, std::vector<std::string> env)
+    // `ca`: talk HTTPS to "localhost", verified against this CA (a --web-config with TLS).
+    Exporter(const std::string& config, std::vector<std::string> env,
+             std::vector<std::string> extra = {}, const std::string& ca = "")
         : port_(testing::closed_loopback_port()) {
         std::vector<std::string> args = {
             testing::imapcheck_binary(),          "serve",          "--config", config, "--listen",
             "127.0.0.1:" + std::to_string(port_), "--auth-backoff", "600"};
+        args.insert(args.end(), extra.begin(), extra.end());
         std::vector<char*> argv, envp;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -34,7 +38,14 @@ class Exporter {
         envp.push_back(nullptr);
         if (::posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), envp.data()) != 0)
             pid_ = -1;
-        client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+        if (ca.empty()) {
+            client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+        } else {
+            client_ =
+                std::make_unique<httplib::Client>("https://localhost:" + std::to_string(port_));
+            client_->set_ca_cert_path(ca.c_str());
+            client_->enable_server_certificate_verification(true);
+        }
         client_->set_read_timeout(20, 0);
         // Up within 5 s, or the test fails on its first request.
         for (int i = 0; i < 100 && !get("/-/healthy"); ++i)
@@ -50,6 +61,13 @@ class Exporter {
         ::waitpid(pid_, &status, 0);
     }
     httplib::Result get(const std::string& path) { return client_->Get(path.c_str()); }
+    httplib::Result get_as(const std::string& path, const std::string& user,
+                           const std::string& password) {
+        client_->set_basic_auth(user.c_str(), password.c_str());
+        auto r = client_->Get(path.c_str());
+        client_->set_basic_auth("", "");
+        return r;
+    }
     httplib::Result post(const std::string& path) {
         return client_->Post(path.c_str(), "", "text/plain");
     }
@@ -206,6 +224,51 @@ TEST_F(ServeTest, ReloadTakesAGoodConfigAndKeepsTheOldOneForABadOne) {
     EXPECT_NE(
         exporter.get("/metrics")->body.find("imapcheck_exporter_config_last_reload_successful 0"),
         std::string::npos);
+}
+
+// exporter-toolkit's web config: HTTPS with the given certificate, basic auth against a bcrypt
+// hash (crypt's $2b$), every route behind it.
+TEST_F(ServeTest, WebConfigServesHttpsAndRequiresBasicAuth) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+    ASSERT_NE(crypt_gensalt_rn("$2b$", 5, nullptr, 0, salt, sizeof salt), nullptr);
+    crypt_data data{};
+    const char* hash = crypt_r("scrape-S3cret", salt, &data);
+    ASSERT_NE(hash, nullptr);
+    std::string web = dir_ + "/web.yml";
+    std::ofstream(web) << "tls_server_config:\n  cert_file: " << pki_->server_cert
+                       << "\n  key_file: " << pki_->server_key
+                       << "\nbasic_auth_users:\n  prometheus: '" << hash << "'\n";
+    Exporter exporter(write_config(server), env(), {"--web-config", web}, pki_->ca_pem);
+    auto anonymous = exporter.get("/metrics");
+    ASSERT_TRUE(anonymous) << "HTTPS, verified against the test CA";
+    EXPECT_EQ(anonymous->status, 401);
+    EXPECT_EQ(anonymous->get_header_value("WWW-Authenticate"), "Basic realm=\"imapcheck\"");
+    EXPECT_EQ(exporter.get_as("/probe?target=good", "prometheus", "wrong")->status, 401);
+    EXPECT_EQ(exporter.get_as("/probe?target=good", "nobody", "scrape-S3cret")->status, 401);
+    EXPECT_EQ(server.connection_count(), 0u) << "an unauthenticated probe connects nothing";
+    auto r = exporter.get_as("/probe?target=good", "prometheus", "scrape-S3cret");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_NE(r->body.find("\nprobe_success 1\n"), std::string::npos) << r->body;
+}
+
+TEST_F(ServeTest, ListeningBeyondLoopbackNeedsTlsAndBasicAuth) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    std::string config = write_config(server);
+    ProcessResult open = testing::run_process(
+        {testing::imapcheck_binary(), "serve", "--config", config, "--listen", "0.0.0.0:1"}, {},
+        std::chrono::seconds(10));
+    EXPECT_EQ(open.exit_code, 3);
+    EXPECT_NE(open.err.find("reachable from the network"), std::string::npos) << open.err;
+    std::string web = dir_ + "/web.yml";
+    std::ofstream(web) << "basic_auth_users:\n  prometheus: plain-S3cret\n";
+    ProcessResult bad = testing::run_process(
+        {testing::imapcheck_binary(), "serve", "--config", config, "--web-config", web}, {},
+        std::chrono::seconds(10));
+    EXPECT_EQ(bad.exit_code, 3);
+    EXPECT_NE(bad.err.find("must be a bcrypt hash"), std::string::npos) << bad.err;
+    EXPECT_EQ(bad.err.find("plain-S3cret"), std::string::npos) << "the value is not echoed";
 }
 
 }  // namespace
