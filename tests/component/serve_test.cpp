@@ -4,22 +4,18 @@
 // within the back-off, debug output masks the password, a bad reload keeps the old config.
 #include <crypt.h>
 #include <httplib.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <fstream>
 #include <thread>
 
+#include "background_process.hpp"
 #include "component_fixture.hpp"
 #include "loopback.hpp"
-
-extern char** environ;
 
 namespace imapcheck {
 namespace {
 
-// `imapcheck serve` as a child process, stopped with SIGTERM (and reaped) by the destructor.
+// `imapcheck serve` as a child process, stopped with SIGTERM (and reaped) when it goes away.
 class Exporter {
   public:
     // `ca`: talk HTTPS to "localhost", verified against this CA (a --web-config with TLS).
@@ -30,14 +26,8 @@ class Exporter {
             testing::imapcheck_binary(),          "serve",          "--config", config, "--listen",
             "127.0.0.1:" + std::to_string(port_), "--auth-backoff", "600"};
         args.insert(args.end(), extra.begin(), extra.end());
-        std::vector<char*> argv, envp;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        env.push_back("PATH=/usr/bin:/bin");
-        for (auto& e : env) envp.push_back(e.data());
-        envp.push_back(nullptr);
-        if (::posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), envp.data()) != 0)
-            pid_ = -1;
+        process_ = std::make_unique<testing::BackgroundProcess>(args, std::move(env),
+                                                                config + ".serve.log");
         if (ca.empty()) {
             client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
         } else {
@@ -50,15 +40,6 @@ class Exporter {
         // Up within 5 s, or the test fails on its first request.
         for (int i = 0; i < 100 && !get("/-/healthy"); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ~Exporter() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGTERM);
-        int status = 0;
-        for (int i = 0; i < 100 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
     }
     httplib::Result get(const std::string& path) { return client_->Get(path.c_str()); }
     httplib::Result get_as(const std::string& path, const std::string& user,
@@ -75,7 +56,7 @@ class Exporter {
 
   private:
     uint16_t port_;
-    pid_t pid_ = -1;
+    std::unique_ptr<testing::BackgroundProcess> process_;
     std::unique_ptr<httplib::Client> client_;
 };
 

@@ -4,8 +4,8 @@
 # ExecStart pointed at the built binary), the Nagios objects (nagios4 -v) and the Icinga 2
 # CheckCommand (icinga2 daemon -C), each with the least configuration around it that the
 # checker needs (fixtures/). Usage: contrib_test.sh SOURCE_DIR BINARY [PART]
-# PART: syntax (completion, options, YAML, the fleet example; the default), systemd, nagios
-# or icinga2. A part whose checker is not installed exits 77, which CTest reports as skipped
+# PART: syntax (completion, options, YAML, the fleet example; the default), systemd, nagios,
+# icinga2 or prometheus (promtool on the rules and the scrape config, the dashboard's queries). A part whose checker is not installed exits 77, which CTest reports as skipped
 # by the part's name (SKIP_RETURN_CODE), never as a pass.
 set -euo pipefail
 src=$1 binary=$2 part=${3:-syntax}
@@ -18,6 +18,7 @@ syntax) ;;
 systemd) command -v systemd-analyze >/dev/null || skip systemd-analyze ;;
 nagios) command -v nagios4 >/dev/null || skip nagios4 ;;
 icinga2) command -v icinga2 >/dev/null || skip icinga2 ;;
+prometheus) command -v promtool >/dev/null || skip promtool ;;
 *) echo "contrib_test.sh: unknown part '$part'" >&2; exit 2 ;;
 esac
 if [ "$part" = syntax ]; then
@@ -39,9 +40,9 @@ for option in $("$binary" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
 	grep -q -- "$option" <<<"$man_page" || { echo "FAIL: man page lacks $option"; exit 1; }
 done
 # The options and IMAPCHECK_<OPTION> variables the examples use are ones imapcheck has.
-help_options=$("$binary" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
+help_options=$({ "$binary" --help; "$binary" serve --help; } | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
 for file in "$src"/contrib/nagios/* "$src"/contrib/icinga2/* "$src"/contrib/systemd/* \
-	"$src"/contrib/cron/* "$src"/contrib/ci/* "$src"/contrib/fleet/*; do
+	"$src"/contrib/cron/* "$src"/contrib/ci/* "$src"/contrib/fleet/* "$src"/contrib/prometheus/*; do
 	for option in $(grep -v '^ *[#/]' "$file" | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
 		grep -qx -- "$option" <<<"$help_options" || { echo "FAIL: $file uses unknown option $option"; exit 1; }
 	done
@@ -75,11 +76,34 @@ if [ "$part" = systemd ]; then
 	cp "$src/contrib/systemd/imapcheck@.timer" "$units/imapcheck@probe.timer"
 	sed "s|/usr/bin/imapcheck|$binary|" "$src/contrib/systemd/imapcheck-fleet.service" >"$units/imapcheck-fleet.service"
 	cp "$src/contrib/systemd/imapcheck-fleet.timer" "$units/imapcheck-fleet.timer"
+	sed "s|/usr/bin/imapcheck|$binary|" "$src/contrib/systemd/imapcheck-serve.service" >"$units/imapcheck-serve.service"
 	out=$(cd "$units" && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no ./imapcheck@probe.service ./imapcheck@probe.timer \
-		./imapcheck-fleet.service ./imapcheck-fleet.timer 2>&1 || true)
+		./imapcheck-fleet.service ./imapcheck-fleet.timer ./imapcheck-serve.service 2>&1 || true)
 	# Only problems with our own units count (the host's other units are not ours to judge).
 	if grep -i "imapcheck[@-]" <<<"$out" | grep -v "Failed to open /etc/imapcheck" ; then exit 1; fi
 	echo "ok: contrib/systemd passes systemd-analyze verify"
+	exit 0
+fi
+if [ "$part" = prometheus ]; then
+	promtool check rules "$src/contrib/prometheus/imapcheck-alerts.yml"
+	# The scrape config as a whole Prometheus config (its rule file beside it).
+	(cd "$src/contrib/prometheus" && promtool check config --syntax-only prometheus.yml)
+	# Every series the alerts and the dashboard query is one imapcheck writes.
+	/usr/bin/python3 - "$src" <<'PY'
+import json, re, sys, yaml, pathlib
+src = pathlib.Path(sys.argv[1])
+code = "".join(p.read_text() for p in list((src / "src").rglob("*.cpp")))
+exprs = [r["expr"] for g in yaml.safe_load(open(src / "contrib/prometheus/imapcheck-alerts.yml"))["groups"]
+         for r in g["rules"]]
+exprs += [t["expr"] for p in json.load(open(src / "contrib/grafana/imapcheck-dashboard.json"))["panels"]
+          for t in p["targets"]]
+for expr in exprs:
+    for name in re.findall(r"\b((?:imapcheck|probe)_[a-z_]+)", expr):
+        base = re.sub(r"_(bucket|sum|count)$", "", name)
+        assert f'"{name}' in code or f'"{base}' in code or f"{name} " in code, f"no series {name} ({expr})"
+print(f"ok: {len(exprs)} queries name series imapcheck writes")
+PY
+	echo "ok: contrib/prometheus passes promtool"
 	exit 0
 fi
 scratch=$(mktemp -d)
