@@ -4,6 +4,8 @@
 // within the back-off, debug output masks the password, a bad reload keeps the old config.
 #include <crypt.h>
 #include <httplib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <thread>
@@ -53,6 +55,7 @@ class Exporter {
         return client_->Post(path.c_str(), "", "text/plain");
     }
     uint16_t port() const { return port_; }
+    pid_t pid() const { return process_->pid(); }
 
   private:
     uint16_t port_;
@@ -250,6 +253,107 @@ TEST_F(ServeTest, ListeningBeyondLoopbackNeedsTlsAndBasicAuth) {
     EXPECT_EQ(bad.exit_code, 3);
     EXPECT_NE(bad.err.find("must be a bcrypt hash"), std::string::npos) << bad.err;
     EXPECT_EQ(bad.err.find("plain-S3cret"), std::string::npos) << "the value is not echoed";
+}
+
+// The exporter's resident memory, from /proc (kB), or 0.
+long resident_kb(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return 0;
+}
+
+// One raw request on its own connection; the status line's code, or 0 when none came.
+int raw_status(uint16_t port, const std::string& request) {
+    int fd = testing::connect_to_loopback(port);
+    if (fd < 0) return 0;
+    timeval limit{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    (void)!::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    char buf[64] = {};
+    ssize_t got = ::recv(fd, buf, sizeof buf - 1, 0);
+    ::close(fd);
+    std::string head(buf, got > 0 ? static_cast<std::size_t>(got) : 0);
+    return head.rfind("HTTP/1.1 ", 0) == 0 && head.size() >= 12 ? std::stoi(head.substr(9, 3)) : 0;
+}
+
+// Fifty clients that send half a request and wait do not hold up a probe.
+TEST_F(ServeTest, HalfSentRequestsDoNotDelayAProbe) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    Exporter exporter(write_config(server), env());
+    std::vector<int> idle;
+    for (int i = 0; i < 50; ++i) {
+        int fd = testing::connect_to_loopback(exporter.port());
+        ASSERT_GE(fd, 0);
+        (void)!::send(fd, "GET /probe?tar", 14, MSG_NOSIGNAL);
+        idle.push_back(fd);
+    }
+    auto started = std::chrono::steady_clock::now();
+    auto r = exporter.get("/probe?target=good");
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    for (int fd : idle) ::close(fd);
+    ASSERT_TRUE(r);
+    EXPECT_NE(r->body.find("\nprobe_success 1\n"), std::string::npos);
+    EXPECT_LT(seconds, 3.0) << "the probe waited for the idle clients";
+}
+
+// A thousand bad requests: each a 4xx, and the exporter's memory does not grow with them.
+TEST_F(ServeTest, MalformedRequestsGet4xxAndMemoryStaysFlat) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    Exporter exporter(write_config(server), env());
+    const std::vector<std::string> requests = {
+        "GET /probe?target=%zz%%&debug HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /probe?" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /probe?target=good HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'b') +
+            "\r\n\r\n",
+        "GET /probe?target=good&target=good&password=x HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /probe?module=m&target=../../etc HTTP/1.1\r\nHost: x\r\n\r\n",
+        "\x16\x03\x01\x02\x01\x01\x01\x01\xfc garbage\r\n\r\n",  // no NUL: a C string
+        "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n",
+    };
+    auto burst = [&](int count) {
+        int bad = 0;
+        for (int i = 0; i < count; ++i) {
+            int status = raw_status(exporter.port(), requests[i % requests.size()]);
+            if (status < 400 || status > 499) ++bad;
+        }
+        return bad;
+    };
+    EXPECT_EQ(burst(100), 0);  // warms the pool's threads and allocator up
+    long before = resident_kb(exporter.pid());
+    EXPECT_EQ(burst(1000), 0) << "every malformed request gets a 4xx";
+    long after = resident_kb(exporter.pid());
+    EXPECT_GT(before, 0);
+    EXPECT_LT(after - before, 2048) << "RSS " << before << " kB -> " << after << " kB";
+    EXPECT_EQ(server.connection_count(), 0u);
+}
+
+// A server that accepts and never greets holds its own probe to its budget, not others.
+TEST_F(ServeTest, AHangingProbeDoesNotBlockAnother) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    auto silent = testing::listen_on_loopback(4);  // accepts (the backlog), never answers
+    Exporter exporter(write_config(server, "  - {name: silent, host: 127.0.0.1, port: " +
+                                               std::to_string(silent.port) +
+                                               ", password-env: GOOD_PW, timeout: 4}\n"),
+                      env());
+    std::thread hanging([&] {
+        httplib::Client client("127.0.0.1", exporter.port());
+        client.set_read_timeout(20, 0);
+        auto r = client.Get("/probe?target=silent");
+        EXPECT_TRUE(r && r->body.find("\nprobe_success 0\n") != std::string::npos);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto started = std::chrono::steady_clock::now();
+    auto r = exporter.get("/probe?target=good");
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    hanging.join();
+    ::close(silent.fd);
+    ASSERT_TRUE(r);
+    EXPECT_NE(r->body.find("\nprobe_success 1\n"), std::string::npos);
+    EXPECT_LT(seconds, 2.0) << "the good probe waited for the hanging one";
 }
 
 }  // namespace
