@@ -7,37 +7,17 @@
 #include <cstdio>
 
 #include "imapcheck/session.hpp"
+#include "scripted_connection.hpp"
 
 namespace imapcheck {
 namespace {
 
-// Everything sent is recorded; `server` is what the server will have said, handed out in
-// one piece per receive() so that pipelined answers arrive together.
-class ScriptedConnection : public Connection {
-  public:
-    explicit ScriptedConnection(std::string server, std::string* sent)
-        : server_(std::move(server)), sent_(sent) {}
-    const ConnectFacts& facts() const override { return facts_; }
-    bool open() const override { return open_; }
-    Result<Unit> send(std::string_view bytes, const Deadline&) override {
-        sent_->append(bytes);
-        return Unit{};
-    }
-    Result<std::size_t> receive(char* buffer, std::size_t capacity, const Deadline&) override {
-        if (server_.empty()) return make_error(Error::Kind::Timeout, "no more script");
-        std::size_t n = std::min(capacity, server_.size());
-        server_.copy(buffer, n);
-        server_.erase(0, n);
-        return n;
-    }
-    void close() override { open_ = false; }
-
-  private:
-    ConnectFacts facts_;
-    std::string server_;
-    std::string* sent_;
-    bool open_ = true;
-};
+// The shared scripted server (tests/support), given what the server will have said up
+// front: handed out as it is read, so that pipelined answers arrive together.
+std::unique_ptr<testing::ScriptedConnection> scripted(std::string server) {
+    return std::make_unique<testing::ScriptedConnection>(std::vector<testing::Exchange>{},
+                                                         std::move(server));
+}
 
 // A server that never stops sending untagged LIST lines of `line_bytes` each, faster than
 // they are read: receive() always has data, so no wait ever sees a deadline.
@@ -65,8 +45,12 @@ class SessionTest : public ::testing::Test {
   protected:
     Session& session_with(std::string server) {
         session_ = std::make_unique<Session>(
-            std::make_unique<ScriptedConnection>(std::move(server), &sent_), transcript_,
-            std::chrono::milliseconds(1000));
+            [&] {
+                auto c = scripted(std::move(server));
+                connection_ = c.get();
+                return c;
+            }(),
+            transcript_, std::chrono::milliseconds(1000));
         return *session_;
     }
     static const imap::Command& list() {
@@ -79,7 +63,8 @@ class SessionTest : public ::testing::Test {
     }
     Deadline deadline_ = Deadline::after(std::chrono::seconds(5));
     Transcript transcript_;
-    std::string sent_;
+    testing::ScriptedConnection* connection_ = nullptr;  // owned by session_
+    std::string sent() const { return connection_->sent(); }
     std::unique_ptr<Session> session_;
 };
 
@@ -92,7 +77,7 @@ TEST_F(SessionTest, CommandsSentAheadGoOutAtOnceAndAreNotSentAgain) {
     ASSERT_TRUE(s.send_ahead(list(), deadline_));
     ASSERT_TRUE(s.send_ahead(status, deadline_));
     ASSERT_TRUE(s.send_ahead(list(), deadline_)) << "already on its way";
-    EXPECT_EQ(sent_, "C001 LIST \"\" \"*\"\r\nC002 STATUS \"INBOX\" (MESSAGES)\r\n");
+    EXPECT_EQ(sent(), "C001 LIST \"\" \"*\"\r\nC002 STATUS \"INBOX\" (MESSAGES)\r\n");
 
     auto l = s.run(list(), deadline_);
     ASSERT_TRUE(l) << l.error().message;
@@ -103,7 +88,7 @@ TEST_F(SessionTest, CommandsSentAheadGoOutAtOnceAndAreNotSentAgain) {
     ASSERT_TRUE(st) << st.error().message;
     ASSERT_EQ(st->untagged.size(), 1u);
     EXPECT_EQ(st->untagged[0].name, "STATUS");
-    EXPECT_EQ(sent_, "C001 LIST \"\" \"*\"\r\nC002 STATUS \"INBOX\" (MESSAGES)\r\n")
+    EXPECT_EQ(sent(), "C001 LIST \"\" \"*\"\r\nC002 STATUS \"INBOX\" (MESSAGES)\r\n")
         << "nothing was sent twice";
     EXPECT_TRUE(s.take_command_ms().has_value());
     EXPECT_FALSE(s.take_command_ms().has_value()) << "taken once";
@@ -147,7 +132,7 @@ TEST_F(SessionTest, ACommandNotSentAheadWaitsForWhatWentAndLeavesItsReply) {
     ASSERT_TRUE(l) << l.error().message;
     ASSERT_EQ(l->untagged.size(), 1u);
     EXPECT_EQ(l->untagged[0].name, "LIST");
-    EXPECT_EQ(sent_, "C001 LIST \"\" \"*\"\r\nC002 CAPABILITY\r\n") << "LIST was not sent again";
+    EXPECT_EQ(sent(), "C001 LIST \"\" \"*\"\r\nC002 CAPABILITY\r\n") << "LIST was not sent again";
 }
 
 TEST_F(SessionTest, SecretsAndSynchronizingLiteralsDoNotGoAhead) {
@@ -158,7 +143,7 @@ TEST_F(SessionTest, SecretsAndSynchronizingLiteralsDoNotGoAhead) {
     imap::Command examine("EXAMINE");
     examine.string("caf\xC3\xA9 \r\n");  // needs a literal; the server has no LITERAL+
     EXPECT_FALSE(s.send_ahead(examine, deadline_));
-    EXPECT_EQ(sent_, "");
+    EXPECT_EQ(sent(), "");
 }
 
 TEST_F(SessionTest, AContinuationRequestToACommandSentAheadIsAnError) {
@@ -267,12 +252,9 @@ TEST_F(SessionTest, TheTraceShowsAResponseCutShortAndALineThatBreaksTheGrammar) 
     std::FILE* sink = std::tmpfile();
     ASSERT_NE(sink, nullptr);
     Transcript transcript(sink, Clock::now());
-    std::string sent;
-    Session s(
-        std::make_unique<ScriptedConnection>("* STATUS Paren(x) (MESSAGES 0)\r\nC001 OK done\r\n* "
-                                             "3 FETCH (UID 14 BODY[HEADER] {100}\r\nSubject: x",
-                                             &sent),
-        transcript, std::chrono::milliseconds(1000));
+    Session s(scripted("* STATUS Paren(x) (MESSAGES 0)\r\nC001 OK done\r\n* "
+                       "3 FETCH (UID 14 BODY[HEADER] {100}\r\nSubject: x"),
+              transcript, std::chrono::milliseconds(1000));
     imap::Command status("STATUS");
     status.mailbox("Paren(x)").raw("(MESSAGES)");
     ASSERT_TRUE(s.run(status, deadline_));
