@@ -357,6 +357,8 @@ def main():
     parser.add_argument("--failed", action="append", default=[], choices=CHECK_IDS)
     parser.add_argument("--at-least", type=int, default=1)
     parser.add_argument("--fleet", action="store_true")
+    parser.add_argument("--remove-after", action="store_true",
+                        help="delete the files once checked (the suite's collected reports)")
     parser.add_argument("--targets", nargs="+", default=[])
     parser.add_argument("--failed-target", action="append", default=[])
     args = parser.parse_args()
@@ -384,6 +386,9 @@ def main():
             print(f"ok: {args.format}: {summary}")
     if len(files) > 1:
         print(f"{len(files) - bad} of {len(files)} {args.format} files valid")
+    if args.remove_after:
+        for path in files:
+            os.remove(path)
     return 1 if bad else 0
 
 
