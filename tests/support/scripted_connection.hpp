@@ -22,14 +22,18 @@ struct Exchange {
 
 class ScriptedConnection : public Connection {
   public:
-    explicit ScriptedConnection(std::vector<Exchange> script, std::string greeting = "")
-        : script_(std::move(script)), pending_(std::move(greeting)) {}
+    // `record`, when given, also receives every byte sent: it outlives the connection,
+    // which the session owns and frees when the run ends.
+    explicit ScriptedConnection(std::vector<Exchange> script, std::string greeting = "",
+                                std::string* record = nullptr)
+        : script_(std::move(script)), pending_(std::move(greeting)), record_(record) {}
 
     const ConnectFacts& facts() const override { return facts_; }
     bool open() const override { return open_; }
     Result<Unit> send(std::string_view bytes, const Deadline&) override {
         if (!open_) return make_error(Error::Kind::Closed, "server closed the connection");
         sent_.append(bytes);
+        if (record_) record_->append(bytes);
         unparsed_.append(bytes);
         for (auto end = unparsed_.find("\r\n"); end != std::string::npos;
              end = unparsed_.find("\r\n")) {
@@ -79,6 +83,7 @@ class ScriptedConnection : public Connection {
 
     std::vector<Exchange> script_;
     std::string pending_, sent_, unparsed_;
+    std::string* record_;
     ConnectFacts facts_;
     bool open_ = true, closing_ = false;
 };
