@@ -108,6 +108,9 @@ CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& g
             return usage("unexpected argument '" + r.unmatched().front() +
                          "' (options start with --)");
         if (out.options.count("config")) return fleet(std::move(out), getenv);
+        for (const char* fleet_only : {"target", "concurrency", "per-host"})
+            if (out.command_line.count(fleet_only))
+                return usage(std::string("--") + fleet_only + " goes with --config FILE");
         auto target = build_target_config(out.options, getenv);
         if (!target) return usage(target.error().message);
         out.target = std::move(*target);

@@ -200,8 +200,8 @@ HttpReply Exporter::probe(const QueryParams& params, std::optional<double> scrap
         OptionMap options = config->environment;
         overlay(options, config->file.defaults);
         overlay(options, m->second);
-        overlay(options, {{"host", {{host}, "target="}}});
-        if (!port.empty()) overlay(options, {{"port", {{port}, "target="}}});
+        overlay(options, {{"host", {{host}, "--host"}}});
+        if (!port.empty()) overlay(options, {{"port", {{port}, "--port"}}});
         auto built = build_target_config(options, getenv_);
         if (!built)
             return refuse("module '" + module + "' with target '" + target +

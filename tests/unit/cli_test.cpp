@@ -436,3 +436,15 @@ TEST(Cli, ThresholdsAndOutputOptionsAreRead) {
 
 }  // namespace
 }  // namespace imapcheck
+
+namespace imapcheck {
+namespace {
+
+TEST(Cli, FleetOptionsWithoutAConfigFileAreUsageErrors) {
+    expect_usage_error(parse(base({"--concurrency", "4"})), "--concurrency goes with --config FILE");
+    expect_usage_error(parse(base({"--target", "mail1"})), "--target goes with --config FILE");
+    expect_usage_error(parse(base({"--per-host", "2"})), "--per-host goes with --config FILE");
+}
+
+}  // namespace
+}  // namespace imapcheck
