@@ -15,22 +15,12 @@ using Json = nlohmann::ordered_json;
 enum class CheckStatus { Pass, Warn, Fail, Skip };
 enum class Overall { Ok = 0, Warning = 1, Critical = 2, Unknown = 3 };
 
-// Why a check warned or failed, as an expert would say it: a stable class id
-// ("tls.expired", README's table), the cause in one sentence, what to try, what was seen.
-struct Diagnosis {
-    std::string class_id;
-    std::string cause;
-    std::vector<std::string> try_next;
-    std::string evidence;
-};
-
 struct CheckResult {
     std::string id;
     CheckStatus status = CheckStatus::Pass;
     double duration_ms = 0;
     std::string summary;
     Json details = Json::object();
-    std::optional<Diagnosis> diagnosis = std::nullopt;
 };
 
 // The bounds the run was judged by, for formats that carry them beside the values
