@@ -326,7 +326,13 @@ TEST_F(ServeTest, MalformedRequestsGet4xxAndMemoryStaysFlat) {
     EXPECT_EQ(burst(1000), 0) << "every malformed request gets a 4xx";
     long after = resident_kb(exporter.pid());
     EXPECT_GT(before, 0);
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer keeps freed memory in quarantine by design: memory is judged in the
+    // normal build, this build judges the 4xx answers and memory errors.
+    (void)after;
+#else
     EXPECT_LT(after - before, 2048) << "RSS " << before << " kB -> " << after << " kB";
+#endif
     EXPECT_EQ(server.connection_count(), 0u);
 }
 
