@@ -261,6 +261,7 @@ HttpReply Exporter::run(const TargetConfig& target, const std::string& module, b
             refused_.erase(account);
     };
     if (refused_age) {
+        // The cached refusal is the answer: nothing is connected.
     } else if (debug) {
         // A debug probe runs on its own (its transcript is its own), within the same limits.
         char* buffer = nullptr;
