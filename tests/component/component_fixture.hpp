@@ -51,6 +51,33 @@ protected:
         return testing::run_process(argv, {{"IMAPCHECK_PASSWORD", password}}, std::chrono::seconds(20));
     }
 
+    // STARTTLS, QUOTA advertised (10% used), a 5 s I/O bound: the well-behaved server whose
+    // behaviours the hostile and interoperability tests break one at a time.
+    static ServerOptions quota_options() {
+        ServerOptions o = options(TlsMode::StartTls);
+        o.storage_quota = std::make_pair(100u, 1000u);
+        o.io_timeout = std::chrono::seconds(5);
+        return o;
+    }
+
+    struct Deadlines {
+        double run, connect, command;  // --timeout, --connect-timeout, --command-timeout
+    };
+    // The real binary against 127.0.0.1:port (STARTTLS, the test CA) with these deadlines.
+    ProcessResult run_on_port(uint16_t port, std::vector<std::string> extra, const char* format,
+                              Deadlines d) {
+        auto secs = [](double s) { return std::to_string(s); };
+        std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "localhost",
+                                         "--port", std::to_string(port)};
+        argv.insert(argv.end(),
+                    {"--user", user, "--cacert", pki_->ca_pem, "--format", format, "--no-color"});
+        argv.insert(argv.end(), {"--timeout", secs(d.run), "--connect-timeout", secs(d.connect),
+                                 "--command-timeout", secs(d.command)});
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        return testing::run_process(argv, {{"IMAPCHECK_PASSWORD", kPassword}},
+                                    std::chrono::seconds(20));
+    }
+
     static json report(const ProcessResult& r) {
         EXPECT_FALSE(r.timed_out);
         return json::parse(r.out);

@@ -106,26 +106,10 @@ class RawServer {
 
 class HostileTest : public ComponentTest {
   protected:
-    static ServerOptions hostile_options() {
-        ServerOptions o = options(TlsMode::StartTls);
-        o.storage_quota = std::make_pair(100u, 1000u);  // QUOTA advertised, 10% used
-        o.io_timeout = 5s;
-        return o;
-    }
-
     // The real binary with short deadlines against 127.0.0.1:port (STARTTLS, the test CA).
     ProcessResult run_on(uint16_t port, std::vector<std::string> extra = {},
                          const char* format = "json") {
-        auto secs = [](double s) { return std::to_string(s); };
-        std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "localhost",
-                                         "--port", std::to_string(port)};
-        argv.insert(argv.end(),
-                    {"--user", user, "--cacert", pki_->ca_pem, "--format", format, "--no-color"});
-        argv.insert(argv.end(),
-                    {"--timeout", secs(kRunTimeout), "--connect-timeout", secs(kConnectTimeout),
-                     "--command-timeout", secs(kCommandTimeout)});
-        argv.insert(argv.end(), extra.begin(), extra.end());
-        return testing::run_process(argv, {{"IMAPCHECK_PASSWORD", kPassword}}, 20s);
+        return run_on_port(port, std::move(extra), format, {kRunTimeout, kConnectTimeout, kCommandTimeout});
     }
 
     // What every hostile run must show: the exit code, a valid JSON report that agrees with
@@ -197,7 +181,7 @@ TEST_F(HostileTest, GreetingAfterTheConnectTimeoutIsTooLate) {
 }
 
 TEST_F(HostileTest, HttpAnswerInsteadOfAGreetingFailsConnectAndShowsIt) {
-    ServerOptions o = hostile_options();
+    ServerOptions o = quota_options();
     o.greeting = "HTTP/1.1 400 Bad Request";
     FakeImapServer server(o);
     ProcessResult r = run_on(server.port());
@@ -228,7 +212,7 @@ TEST_F(HostileTest, BinaryJunkWithoutALineEndIsNoGreeting) {
 }
 
 TEST_F(HostileTest, ByeGreetingFailsConnectWithTheServersReason) {
-    ServerOptions o = hostile_options();
+    ServerOptions o = quota_options();
     o.greeting = "* BYE Too many connections from your address";
     FakeImapServer server(o);
     ProcessResult r = run_on(server.port());
@@ -253,7 +237,7 @@ TEST_F(HostileTest, ServerThatAcceptsButNeverAnswersIsCutOffByTimeoutAlone) {
 // --- hanging up ----------------------------------------------------------------------------
 
 TEST_F(HostileTest, HangUpRightAfterLoginFailsListAndSkipsTheRest) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     server.on("AUTHENTICATE", [](Session& s, const Command& c) {
         FakeImapServer::default_handler("AUTHENTICATE")(s, c);
         s.close();
@@ -268,7 +252,7 @@ TEST_F(HostileTest, HangUpRightAfterLoginFailsListAndSkipsTheRest) {
 }
 
 TEST_F(HostileTest, ResetInTheMiddleOfAFetchLiteralFailsFetch) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     server.on("FETCH", [](Session& s, const Command&) {
         s.send("* 3 FETCH (UID 14 RFC822.SIZE 1200 BODY[HEADER] {1000}\r\n" +
                std::string(400, 'h'));
@@ -286,7 +270,7 @@ TEST_F(HostileTest, ResetInTheMiddleOfAFetchLiteralFailsFetch) {
 // --- stalling, dripping, flooding ----------------------------------------------------------
 
 TEST_F(HostileTest, StallInTheMiddleOfALineFailsListAtTheCommandTimeout) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     server.on("LIST", [](Session& s, const Command&) {
         s.send("* LIST (\\HasNoChildren) \"/\" \"Arch");
         stall_until_the_client_leaves(s);
@@ -301,7 +285,7 @@ TEST_F(HostileTest, StallInTheMiddleOfALineFailsListAtTheCommandTimeout) {
 }
 
 TEST_F(HostileTest, LineDrippedByteByByteIsCutOffAtTheCommandTimeout) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     server.on("FETCH", [](Session& s, const Command&) {
         s.send("* 3 FETCH (UID 14 FLAGS (");
         for (int i = 0; i < 50; ++i) {  // 5 s at most; throws once the client hung up
@@ -318,7 +302,7 @@ TEST_F(HostileTest, LineDrippedByteByByteIsCutOffAtTheCommandTimeout) {
 }
 
 TEST_F(HostileTest, LineLongerThanTheReaderLimitFailsInsteadOfGrowing) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     server.on("LIST", [](Session& s, const Command&) {
         s.send("* LIST () \"/\" " + std::string(17u << 20, 'a'));
         stall_until_the_client_leaves(s);
@@ -331,7 +315,7 @@ TEST_F(HostileTest, LineLongerThanTheReaderLimitFailsInsteadOfGrowing) {
 }
 
 TEST_F(HostileTest, HugeAnnouncedLiteralIsRefusedNotAllocated) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     server.on("FETCH", [](Session& s, const Command&) {
         s.send("* 3 FETCH (UID 14 RFC822.SIZE 107374182400 BODY[TEXT]<0> {107374182400}\r\n" +
                std::string(8192, 'x'));
@@ -360,7 +344,7 @@ class RefusedCommandTest : public HostileTest,
 
 TEST_P(RefusedCommandTest, FailingCheckShowsTheServersWordsAndDependentsFollowTheRules) {
     const auto& [refusal, answer] = GetParam();
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     const std::string words =
         std::string(answer) + " [UNAVAILABLE] " + refusal.command + " is out of order";
     server.on(refusal.command, refuse(words));
@@ -400,7 +384,7 @@ INSTANTIATE_TEST_SUITE_P(EachCommand, RefusedCommandTest,
                          });
 
 TEST_F(HostileTest, BadToEverythingAfterLoginFailsEachCheckThatAsked) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     for (const char* command :
          {"LIST", "STATUS", "EXAMINE", "SEARCH", "FETCH", "GETQUOTAROOT", "LOGOUT", "NOOP"})
         server.on(command, refuse("BAD Command unrecognized"));
@@ -431,7 +415,7 @@ TEST_F(HostileTest, UnsolicitedResponsesBeforeEveryReplyLeaveCountsRightAndShowT
         "* OK [ALERT] " +
         alert + "\r\n";
     auto make_server = [&] {
-        auto server = std::make_unique<FakeImapServer>(hostile_options());
+        auto server = std::make_unique<FakeImapServer>(quota_options());
         for (const char* command : {"AUTHENTICATE", "LIST", "STATUS", "EXAMINE", "SEARCH", "FETCH",
                                     "GETQUOTAROOT", "LOGOUT"})
             server->on(command, prefixed(command, noise));
@@ -460,7 +444,7 @@ TEST_F(HostileTest, UnsolicitedResponsesBeforeEveryReplyLeaveCountsRightAndShowT
 }
 
 TEST_F(HostileTest, UnsolicitedExistsBeforeExamineIsNotTakenForTheMailboxSize) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     server.on("LIST", prefixed("LIST", "* 7 EXISTS\r\n"));   // nothing is selected yet
     server.on("EXAMINE", [](Session& s, const Command& c) {  // and EXAMINE leaves EXISTS out
         s.line("* OK [UIDVALIDITY 1234] UIDs valid");
@@ -477,7 +461,7 @@ TEST_F(HostileTest, UnsolicitedExistsBeforeExamineIsNotTakenForTheMailboxSize) {
 // --- odd but legal data ------------------------------------------------------------------------
 
 TEST_F(HostileTest, EndlessUntaggedResponsesAreCutOffNotStored) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     std::string flood;
     // One more than Session::kMaxUntaggedPerCommand (100 000).
     for (int i = 0; i <= 100000; ++i) flood += "* 1 EXISTS\r\n";
@@ -492,7 +476,7 @@ TEST_F(HostileTest, EndlessUntaggedResponsesAreCutOffNotStored) {
 }
 
 TEST_F(HostileTest, UnexpectedContinuationRequestIsAnErrorNotAnswered) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     server.on("LIST", [](Session& s, const Command&) { s.line("+ go on"); });
     ProcessResult r = run_on(server.port());
     json j = expect_report(r, 2, kRunTimeout + 1);
@@ -502,7 +486,7 @@ TEST_F(HostileTest, UnexpectedContinuationRequestIsAnErrorNotAnswered) {
 }
 
 TEST_F(HostileTest, EmptyMailboxSkipsFetchAndNeverAsksForMessageZero) {
-    ServerOptions o = hostile_options();
+    ServerOptions o = quota_options();
     o.mailboxes = {fake::Mailbox{"INBOX", {}, 99, {}}};
     FakeImapServer server(o);
     ProcessResult r = run_on(server.port());
@@ -515,7 +499,7 @@ TEST_F(HostileTest, EmptyMailboxSkipsFetchAndNeverAsksForMessageZero) {
 }
 
 TEST_F(HostileTest, SearchNamingMessageZeroFailsSearchAndNothingFetchesIt) {
-    ServerOptions o = hostile_options();
+    ServerOptions o = quota_options();
     o.mailboxes = {fake::Mailbox{"INBOX", {}, 99, {}}};
     FakeImapServer server(o);
     server.on("SEARCH", [](Session& s, const Command& c) {
@@ -533,7 +517,7 @@ TEST_F(HostileTest, SearchNamingMessageZeroFailsSearchAndNothingFetchesIt) {
 
 TEST_F(HostileTest, SearchWithTwoHundredThousandHitsIsCountedAndTheHighestFetched) {
     constexpr std::uint32_t kHits = 200000;
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     server.on("EXAMINE", [](Session& s, const Command& c) {
         s.line("* " + std::to_string(kHits) + " EXISTS");
         s.line("* OK [UIDVALIDITY 1234] UIDs valid");
@@ -570,7 +554,7 @@ TEST_F(HostileTest, SearchWithTwoHundredThousandHitsIsCountedAndTheHighestFetche
 }
 
 TEST_F(HostileTest, FolderNamesAsLiteralsQuotedEscapedMutf7AndNilDelimiterAreDecoded) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     server.on("LIST", [](Session& s, const Command& c) {
         s.send("* LIST (\\Noselect) NIL \"Flat\"\r\n");
         s.send("* LIST (\\HasNoChildren) \"/\" INBOX\r\n");
@@ -598,7 +582,7 @@ TEST_F(HostileTest, FolderNamesAsLiteralsQuotedEscapedMutf7AndNilDelimiterAreDec
 }
 
 TEST_F(HostileTest, MessageTextThatLooksLikeOurTaggedReplyIsReadAsData) {
-    FakeImapServer server(hostile_options());
+    FakeImapServer server(quota_options());
     std::mutex mutex;
     std::string fetch_tag, sent_text;
     server.on("FETCH", [&](Session& s, const Command& c) {

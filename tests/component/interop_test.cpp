@@ -17,24 +17,10 @@ using fake::Session;
 
 class InteropTest : public ComponentTest {
   protected:
-    static ServerOptions interop_options() {
-        ServerOptions o = options(TlsMode::StartTls);
-        o.storage_quota = std::make_pair(100u, 1000u);  // QUOTA advertised, 10% used
-        o.io_timeout = 5s;
-        return o;
-    }
-
     // The real binary with short deadlines against 127.0.0.1:port (STARTTLS, the test CA).
     ProcessResult run_on(uint16_t port, std::vector<std::string> extra = {},
                          const char* format = "json") {
-        std::vector<std::string> argv = {testing::imapcheck_binary(), "--host", "localhost",
-                                         "--port", std::to_string(port)};
-        argv.insert(argv.end(),
-                    {"--user", user, "--cacert", pki_->ca_pem, "--format", format, "--no-color"});
-        argv.insert(argv.end(),
-                    {"--timeout", "5", "--connect-timeout", "2", "--command-timeout", "2"});
-        argv.insert(argv.end(), extra.begin(), extra.end());
-        return testing::run_process(argv, {{"IMAPCHECK_PASSWORD", kPassword}}, 20s);
+        return run_on_port(port, std::move(extra), format, {5, 2, 2});
     }
 
     static json expect_report(const ProcessResult& r, int exit_code) {
@@ -98,7 +84,7 @@ void login_without_capabilities(Session& s, const Command& c) {
 // still in flight. imapcheck used to send LOGOUT ahead with FETCH and GETQUOTAROOT, and every
 // run failed `fetch`. LOGOUT now goes only once every answer a check needs has arrived.
 TEST_F(InteropTest, ProxyAnsweringLogoutOnSightNoLongerCutsTheFetchShort) {
-    ServerOptions o = interop_options();
+    ServerOptions o = quota_options();
     fake::Mailbox inbox{"INBOX", {}, 1234, {}};
     const std::string header_start = "Subject: proxy\r\nFrom: Sender <s@example.test>\r\nX-Pad: ";
     const std::string header =
@@ -154,7 +140,7 @@ TEST_F(InteropTest, ProxyAnsweringLogoutOnSightNoLongerCutsTheFetchShort) {
 TEST_F(InteropTest, UnquotedStatusMailboxIsReadLenientlyNotedAndBlamesNobodyElse) {
     const std::string line =
         "* STATUS Paren(x) (MESSAGES 0 UNSEEN 0 UIDNEXT 1 UIDVALIDITY 1796161557)";
-    ServerOptions o = interop_options();
+    ServerOptions o = quota_options();
     o.mailboxes.push_back({"Paren(x)", {}, 1796161557, {"\\HasNoChildren"}});
     FakeImapServer server(o);
     server.on("STATUS", [&](Session& s, const Command& c) {
@@ -187,7 +173,7 @@ TEST_F(InteropTest, UnquotedStatusMailboxIsReadLenientlyNotedAndBlamesNobodyElse
 // server's bytes, every other check is judged on its own answer, and fetch takes the newest
 // message instead of a half-read hit.
 TEST_F(InteropTest, UnreadableSearchLineFailsSearchAloneAndTheSessionGoesOn) {
-    FakeImapServer server(interop_options());
+    FakeImapServer server(quota_options());
     server.on("SEARCH", [](Session& s, const Command& c) {
         s.send("* SEARCH 2 x3\r\n");
         s.tagged(c, "OK SEARCH completed");
@@ -208,7 +194,7 @@ TEST_F(InteropTest, UnreadableSearchLineFailsSearchAloneAndTheSessionGoesOn) {
 // What broke a session is in the trace, not only in the report: the bytes of a FETCH the
 // server hung up in the middle of.
 TEST_F(InteropTest, TraceShowsTheBytesOfAResponseCutShort) {
-    FakeImapServer server(interop_options());
+    FakeImapServer server(quota_options());
     server.on("FETCH", [](Session& s, const Command&) {
         s.send("* 3 FETCH (UID 14 RFC822.SIZE 1200 BODY[HEADER] {1000}\r\nSubject: cut\r\n" +
                std::string(386, 'h'));
@@ -234,7 +220,7 @@ TEST_F(InteropTest, TraceShowsTheBytesOfAResponseCutShort) {
 // RFC 3501 §7.2.5 wants "* SEARCH" even when nothing matches; this server sends only the
 // tagged OK. The search ran: no hits, a pass, and a note of the deviation.
 TEST_F(InteropTest, SearchAnsweredOkWithoutASearchLineIsNoHitsAndANote) {
-    ServerOptions o = interop_options();
+    ServerOptions o = quota_options();
     for (auto& m : o.mailboxes[0].messages) m.flags = {"\\Seen"};
     FakeImapServer server(o);
     server.on("AUTHENTICATE", login_without_capabilities);
@@ -260,7 +246,7 @@ TEST_F(InteropTest, SearchAnsweredOkWithoutASearchLineIsNoHitsAndANote) {
 // --- smaller: the header, and capabilities repeated or spelt in lower case -----------------
 
 TEST_F(InteropTest, UserNameWithAnAtSignIsShownApartFromTheHost) {
-    ServerOptions o = interop_options();
+    ServerOptions o = quota_options();
     o.user = user = "dave@example.test";
     FakeImapServer server(o);
     ProcessResult r = run_on(server.port(), {}, "text");
@@ -273,7 +259,7 @@ TEST_F(InteropTest, UserNameWithAnAtSignIsShownApartFromTheHost) {
 }
 
 TEST_F(InteropTest, CapabilitiesKeepTheServersSpellingCountOnceAndCompareCaseInsensitively) {
-    ServerOptions o = interop_options();
+    ServerOptions o = quota_options();
     o.capabilities_post_tls = {"IMAP4rev1", "Auth=Plain", "AUTH=GSSAPI", "AUTH=GSSAPI", "sasl-ir"};
     o.capabilities_post_login = {"IMAP4rev1", "Literal+"};
     FakeImapServer server(o);
