@@ -192,17 +192,17 @@ HttpReply Exporter::probe(const QueryParams& params, std::optional<double> scrap
             return refuse("unknown target '" + target + "' (not in " + config->file.path + ")");
         chosen = it->second;
     } else {
-        auto m = config->file.modules.find(module);
-        if (m == config->file.modules.end()) return refuse("unknown module '" + module + "'");
+        if (!config->file.modules.count(module)) return refuse("unknown module '" + module + "'");
         std::string host, port;
         if (!split_host_port(target, host, port))
             return refuse("target must be HOST or HOST:PORT with module= (got '" + target + "')");
-        OptionMap options = config->environment;
-        overlay(options, config->file.defaults);
-        overlay(options, m->second);
-        overlay(options, {{"host", {{host}, "--host"}}});
-        if (!port.empty()) overlay(options, {{"port", {{port}, "--port"}}});
-        auto built = build_target_config(options, getenv_);
+        // A target of the module's whose own options are the host and port asked for: the
+        // precedence of a config file's targets.
+        FleetTarget asked{.name = module + "/" + target, .module = module, .where = "/probe",
+                          .options = {{"host", {{host}, "--host"}}}};
+        if (!port.empty()) asked.options["port"] = {{port}, "--port"};
+        auto built = build_target_config(
+            target_options(config->file, asked, config->environment, {}), getenv_);
         if (!built)
             return refuse("module '" + module + "' with target '" + target +
                           "': " + built.error().message);
