@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "imapcheck/check.hpp"
+#include "imapcheck/diagnosis.hpp"
 
 namespace imapcheck {
 
@@ -54,21 +55,55 @@ bool RunContext::finished_check(std::string_view id) const {
 }
 
 CheckResult pass(std::string summary, Json details) {
-    return {"", CheckStatus::Pass, 0, std::move(summary), std::move(details)};
+    return {"", CheckStatus::Pass, 0, std::move(summary), std::move(details), std::nullopt};
 }
 CheckResult warn(std::string summary, Json details) {
-    return {"", CheckStatus::Warn, 0, std::move(summary), std::move(details)};
+    return {"", CheckStatus::Warn, 0, std::move(summary), std::move(details), std::nullopt};
 }
 CheckResult fail(std::string summary, Json details) {
-    return {"", CheckStatus::Fail, 0, std::move(summary), std::move(details)};
+    return {"", CheckStatus::Fail, 0, std::move(summary), std::move(details), std::nullopt};
 }
 CheckResult skip(std::string summary, Json details) {
-    return {"", CheckStatus::Skip, 0, std::move(summary), std::move(details)};
+    return {"", CheckStatus::Skip, 0, std::move(summary), std::move(details), std::nullopt};
+}
+
+Diagnosis diagnose_reply(std::string_view verb, const Result<Reply>& reply) {
+    const std::string command(verb);
+    if (!reply) {
+        const Error& e = reply.error();
+        if (e.kind == Error::Kind::Timeout)
+            return {"command.timeout",
+                    command +
+                        " got no complete answer in time (--command-timeout, or what "
+                        "was left of --timeout)",
+                    {"check the server's load and log", "raise --command-timeout"},
+                    e.message};
+        if (e.kind == Error::Kind::Closed)
+            return {"connection.lost",
+                    "the connection broke while " + command + " was in flight",
+                    {"check the server's log and any proxy or load balancer on the way"},
+                    e.message};
+        return {"command.failed",
+                "the answer to " + command + " could not be read",
+                {"run with --trace FILE and look at the last lines"},
+                e.message};
+    }
+    const imap::Response& tagged = reply->tagged;
+    std::string id(class_of_code(tagged.code));
+    if (id.empty()) id = "command.failed";
+    std::string cause = "the server answered " + command + " with " + tagged.name +
+                        (tagged.code.empty() ? "" : " [" + tagged.code + "]") + ": " + tagged.text;
+    return {id, cause, {"read the server's words; its log has the details"}, reply->status_line()};
 }
 
 CheckResult fail_reply(std::string_view verb, const Result<Reply>& reply, Json details) {
-    if (!reply) return fail(std::string(verb) + " failed: " + reply.error().message, std::move(details));
-    return fail(std::string(verb) + " failed: " + reply->status_line(), std::move(details));
+    if (reply && !reply->tagged.code.empty()) details["code"] = reply->tagged.code;
+    Diagnosis d = diagnose_reply(verb, reply);
+    if (!reply)
+        return fail(std::string(verb) + " failed: " + reply.error().message, std::move(details))
+            .because(std::move(d));
+    return fail(std::string(verb) + " failed: " + reply->status_line(), std::move(details))
+        .because(std::move(d));
 }
 
 }  // namespace imapcheck

@@ -79,7 +79,11 @@ CheckResult run_guarded(const Check& check, RunContext& ctx) {
     ctx.report.unknown_causes.push_back(std::string(check.id) + ": " + what);
     ctx.report.notes.push_back("internal error in check " + std::string(check.id) + ": " + what);
     if (ctx.session) ctx.session->close();
-    return fail("internal error in imapcheck: " + what + " (please report it)");
+    return fail("internal error in imapcheck: " + what + " (please report it)")
+        .because({"imapcheck.bug",
+                  "imapcheck failed inside check " + std::string(check.id),
+                  {"report it with the --trace output (passwords are masked there)"},
+                  what});
 }
 
 }  // namespace

@@ -89,7 +89,10 @@ CheckResult pass(std::string summary, Json details = Json::object());
 CheckResult warn(std::string summary, Json details = Json::object());
 CheckResult fail(std::string summary, Json details = Json::object());
 CheckResult skip(std::string summary, Json details = Json::object());
-// "<VERB> failed: NO [CODE] text", or the transport's words when there was no reply.
+// "<VERB> failed: NO [CODE] text", or the transport's words when there was no reply; with
+// details.code and the diagnosis: the code's class (RFC 5530), command.timeout,
+// connection.lost, or command.failed.
 CheckResult fail_reply(std::string_view verb, const Result<Reply>& reply, Json details = Json::object());
+Diagnosis diagnose_reply(std::string_view verb, const Result<Reply>& reply);
 
 }  // namespace imapcheck

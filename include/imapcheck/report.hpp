@@ -15,12 +15,28 @@ using Json = nlohmann::ordered_json;
 enum class CheckStatus { Pass, Warn, Fail, Skip };
 enum class Overall { Ok = 0, Warning = 1, Critical = 2, Unknown = 3 };
 
+// Why a check warned or failed, as an expert at the telnet prompt would say it (README,
+// "Diagnosing a server"). `id` is one of the stable classes of diagnosis.hpp.
+struct Diagnosis {
+    std::string id;                  // "tls.expired"
+    std::string cause;               // one sentence
+    std::vector<std::string> tries;  // concrete next steps, most likely first
+    std::string evidence;            // what was seen: bytes, a wire line, a certificate field
+};
+
 struct CheckResult {
     std::string id;
     CheckStatus status = CheckStatus::Pass;
     double duration_ms = 0;
     std::string summary;
     Json details = Json::object();
+    std::optional<Diagnosis> diagnosis;  // on every warn and fail
+
+    // `return fail(...).because({...})`: the result with its diagnosis.
+    CheckResult because(Diagnosis d) && {
+        diagnosis = std::move(d);
+        return std::move(*this);
+    }
 };
 
 // The bounds the run was judged by, for formats that carry them beside the values
@@ -65,6 +81,8 @@ struct Report {
     // The first failure, else the first warning, as "check: summary"; else the first note;
     // "" when there is nothing to say. What a one-line view of many runs shows.
     std::string first_problem() const;
+    // The first failing check's diagnosis, else the first warning's; null when none.
+    const CheckResult* root_cause() const;
 };
 
 const char* to_string(CheckStatus status);  // "pass", "warn", "fail", "skip"

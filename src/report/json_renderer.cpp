@@ -29,11 +29,17 @@ Json report_to_json(const Report& report) {
     j["duration_ms"] = tenth(report.duration_ms);
     Json checks = Json::array();
     for (const auto& c : report.checks) {
-        checks.push_back({{"id", c.id},
-                          {"status", to_string(c.status)},
-                          {"duration_ms", tenth(c.duration_ms)},
-                          {"summary", c.summary},
-                          {"details", c.details}});
+        Json check = {{"id", c.id},
+                      {"status", to_string(c.status)},
+                      {"duration_ms", tenth(c.duration_ms)},
+                      {"summary", c.summary},
+                      {"details", c.details}};
+        if (c.diagnosis)
+            check["diagnosis"] = {{"class", c.diagnosis->id},
+                                  {"cause", c.diagnosis->cause},
+                                  {"try", c.diagnosis->tries},
+                                  {"evidence", c.diagnosis->evidence}};
+        checks.push_back(std::move(check));
     }
     j["checks"] = std::move(checks);
     if (!report.alerts.empty()) j["alerts"] = report.alerts;

@@ -72,21 +72,39 @@ struct Case {
     double ms = 0;
     CheckStatus status = CheckStatus::Pass;
     std::string summary;
+    std::optional<Diagnosis> diagnosis = std::nullopt;
 };
+
+// A failure's message is its class, cause and what to try (a CI's one-line view shows only
+// the message); the body adds the summary and what was seen.
+std::string failure(const Case& c) {
+    if (!c.diagnosis)
+        return "      <failure message=\"" + xml(c.summary, true) + "\" type=\"fail\">" +
+               xml(c.summary, false) + "</failure>\n";
+    std::string body = c.summary + "\n" + c.diagnosis->id + ": " + c.diagnosis->cause + "\n";
+    for (const auto& t : c.diagnosis->tries) body += "try: " + t + "\n";
+    if (!c.diagnosis->evidence.empty()) body += "seen: " + c.diagnosis->evidence + "\n";
+    std::string message = c.diagnosis->id + ": " + c.diagnosis->cause;
+    for (const auto& t : c.diagnosis->tries) message += " Try: " + t + ".";
+    return "      <failure message=\"" + xml(message, true) + "\" type=\"fail\">" +
+           xml(body, false) + "</failure>\n";
+}
 
 std::string testcase(const Case& c, const std::string& classname) {
     std::string out = "    <testcase name=\"" + xml(c.name, true) + "\" classname=\"" +
                       xml(classname, true) + "\" time=\"" + seconds(c.ms) + "\">\n";
     switch (c.status) {
         case CheckStatus::Fail:
-            out += "      <failure message=\"" + xml(c.summary, true) + "\" type=\"fail\">" +
-                   xml(c.summary, false) + "</failure>\n";
+            out += failure(c);
             break;
         case CheckStatus::Skip:
             out += "      <skipped message=\"" + xml(c.summary, true) + "\"/>\n";
             break;
         case CheckStatus::Warn:
-            out += "      <system-out>WARN: " + xml(c.summary, false) + "</system-out>\n";
+            out += "      <system-out>WARN: " + xml(c.summary, false) +
+                   (c.diagnosis ? "\n" + xml(c.diagnosis->id + ": " + c.diagnosis->cause, false)
+                                : "") +
+                   "</system-out>\n";
             break;
         case CheckStatus::Pass:
             out += "      <system-out>PASS: " + xml(c.summary, false) + "</system-out>\n";
@@ -130,7 +148,8 @@ std::string counts(std::size_t tests, std::size_t failures, std::size_t skipped,
 // "imapcheck" for a single run, the target's name in a fleet.
 Suite testsuite(const Report& report, const Thresholds& thresholds, const std::string& name) {
     std::vector<Case> cases;
-    for (const auto& c : report.checks) cases.push_back({c.id, c.duration_ms, c.status, c.summary});
+    for (const auto& c : report.checks)
+        cases.push_back({c.id, c.duration_ms, c.status, c.summary, c.diagnosis});
     if (auto d = duration_case(report, thresholds)) cases.push_back(*d);
 
     Suite suite;

@@ -120,10 +120,12 @@ const char* state_label(CheckStatus s) {
 // how many checks passed.
 std::string short_summary(const Report& report) {
     std::string problems;
+    // A diagnosed problem is said by its cause: shorter than the summary, and the why.
     for (CheckStatus wanted : {CheckStatus::Fail, CheckStatus::Warn})
         for (const auto& c : report.checks)
             if (c.status == wanted)
-                problems += (problems.empty() ? "" : "; ") + c.id + ": " + c.summary;
+                problems += (problems.empty() ? "" : "; ") + c.id + ": " +
+                            (c.diagnosis ? c.diagnosis->cause : c.summary);
     for (const auto& note : report.notes) problems += (problems.empty() ? "" : "; ") + note;
     if (!problems.empty()) return problems;
 
@@ -144,9 +146,16 @@ std::string render_nagios(const Report& report, const Thresholds& thresholds) {
                       line(short_summary(report)) + " |";
     for (const auto& p : perfdata(report, thresholds)) out += " " + to_string(p);
     out += "\n";
-    for (const auto& c : report.checks)
+    for (const auto& c : report.checks) {
         out += std::string(state_label(c.status)) + " " + c.id + " " + milliseconds(c.duration_ms) +
                ": " + line(c.summary) + "\n";
+        if (!c.diagnosis || c.status == CheckStatus::Pass || c.status == CheckStatus::Skip)
+            continue;
+        out += "    " + c.diagnosis->id + ": " + line(c.diagnosis->cause) + "\n";
+        for (const auto& t : c.diagnosis->tries) out += "    try: " + line(t) + "\n";
+        if (!c.diagnosis->evidence.empty())
+            out += "    seen: " + line(c.diagnosis->evidence) + "\n";
+    }
     for (const auto& alert : report.alerts) out += "ALERT from the server: " + line(alert) + "\n";
     return out;
 }

@@ -89,12 +89,16 @@ struct Families {
         "Quota limit per resource from GETQUOTAROOT: STORAGE and ANNOTATION-STORAGE in bytes (the "
         "server's KiB times 1024), MESSAGE in messages, others in the server's units.",
         {}};
+    Family problem{"imapcheck_check_problem_info",
+                   "1 for each check that warned or failed, labelled with the class of its "
+                   "diagnosis (README, Diagnosing a server).",
+                   {}};
     Family cert_expiry{"imapcheck_certificate_expiry_timestamp_seconds",
                        "Unix time at which the server's TLS certificate expires (its notAfter).",
                        {}};
 
     std::vector<Family*> all() {
-        return {&up,       &exit_code, &duration,    &status,      &check_duration,
+        return {&up,       &exit_code, &duration,    &status,      &check_duration, &problem,
                 &messages, &unseen,    &quota_usage, &quota_limit, &cert_expiry};
     }
 };
@@ -109,6 +113,8 @@ void collect(const Report& report, const std::string& base, Families& f) {
         f.status.add(base + label("check", c.id), std::to_string(status_number(c.status)));
         f.check_duration.add(base + label("check", c.id), seconds_from_ms(c.duration_ms));
         if (c.status == CheckStatus::Skip) continue;
+        if (c.diagnosis && c.status != CheckStatus::Pass)
+            f.problem.add(base + label("check", c.id) + label("class", c.diagnosis->id), "1");
         const Json& d = c.details;
         if (c.id == "status") {
             std::string mailbox = label("mailbox", d.contains("mailbox") && d["mailbox"].is_string()

@@ -24,10 +24,16 @@ CheckResult* Report::find(std::string_view id) {
 }
 
 std::string Report::first_problem() const {
+    if (const CheckResult* c = root_cause())
+        return c->id + ": " + (c->diagnosis ? c->diagnosis->cause : c->summary);
+    return notes.empty() ? "" : notes.front();
+}
+
+const CheckResult* Report::root_cause() const {
     for (CheckStatus wanted : {CheckStatus::Fail, CheckStatus::Warn})
         for (const auto& c : checks)
-            if (c.status == wanted) return c.id + ": " + c.summary;
-    return notes.empty() ? "" : notes.front();
+            if (c.status == wanted) return &c;
+    return nullptr;
 }
 
 const char* to_string(CheckStatus status) {

@@ -56,6 +56,40 @@ std::string check_line(const CheckResult& c, bool color) {
            (color ? "\033[0m" : "") + "  " + buf + printable(c.summary) + "\n";
 }
 
+// `text` broken at spaces into lines of at most 80 columns: the first after `first`
+// ("        try: "), the others after `indent`. A word longer than a line stands alone.
+std::string wrapped(std::string_view text, const std::string& first, const std::string& indent) {
+    constexpr std::size_t kWidth = 80;
+    std::string out, line = first;
+    bool line_empty = true;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = std::min(text.find(' ', start), text.size());
+        std::string word = printable(text.substr(start, end - start));
+        start = end + 1;
+        if (word.empty()) continue;
+        if (!line_empty && line.size() + 1 + word.size() > kWidth) {
+            out += line + "\n";
+            line = indent;
+            line_empty = true;
+        }
+        line += (line_empty ? "" : " ") + word;
+        line_empty = false;
+    }
+    return out + line + "\n";
+}
+
+// Under a warning or failure: its cause, what to try, and what was seen.
+std::string diagnosis_lines(const CheckResult& c) {
+    if (!c.diagnosis || c.status == CheckStatus::Pass || c.status == CheckStatus::Skip) return "";
+    const std::string indent(8, ' ');
+    std::string out = wrapped(c.diagnosis->cause, indent, indent);
+    std::string tries;
+    for (const auto& t : c.diagnosis->tries) tries += (tries.empty() ? "" : "; ") + t;
+    if (!tries.empty()) out += wrapped(tries, indent + "try: ", indent + "     ");
+    return out;
+}
+
 std::string elapsed(double ms) {
     char buf[32];
     if (ms < 10000)
@@ -93,7 +127,7 @@ std::string render_text(const Report& report, bool color) {
         warns += c.status == CheckStatus::Warn;
         fails += c.status == CheckStatus::Fail;
         skips += c.status == CheckStatus::Skip;
-        out += check_line(c, color);
+        out += check_line(c, color) + diagnosis_lines(c);
     }
     for (const auto& alert : report.alerts) out += "  ALERT from the server: " + printable(alert) + "\n";
     for (const auto& note : report.notes) out += "  " + note + "\n";
@@ -104,8 +138,12 @@ std::string render_text(const Report& report, bool color) {
                              : plural(warns, "warning") + ", " + plural(fails, "failure") +
                                    (skips ? ", " + std::to_string(skips) + " skipped" : "");
     std::snprintf(buf, sizeof buf, "%.1f ms", report.duration_ms);
-    out += std::string(color ? colour(overall) : "") + to_string(overall) + reset + "  " + counts + "  " +
-           buf + "\n";
+    // The overall line repeats the root cause: often the only line a reader looks at.
+    std::string root;
+    if (const CheckResult* c = report.root_cause(); c && c->diagnosis)
+        root = "  " + c->id + ": " + printable(c->diagnosis->cause);
+    out += std::string(color ? colour(overall) : "") + to_string(overall) + reset + "  " + counts +
+           "  " + buf + root + "\n";
     return out;
 }
 
@@ -140,7 +178,7 @@ std::string render_fleet_text(const FleetReport& fleet, bool color) {
                printable(r.target.host) + ":" + std::to_string(r.target.port) + "):\n";
         for (const auto& c : r.checks)
             if (c.status == CheckStatus::Fail || c.status == CheckStatus::Warn)
-                out += check_line(c, color);
+                out += check_line(c, color) + diagnosis_lines(c);
         for (const auto& alert : r.alerts)
             out += "  ALERT from the server: " + printable(alert) + "\n";
         for (const auto& note : r.notes) out += "  " + printable(note) + "\n";

@@ -3,6 +3,8 @@
 // sandbox, so every format is shown both ways from the same data.
 #pragma once
 
+#include <optional>
+
 #include "imapcheck/report.hpp"
 
 namespace imapcheck::testing {
@@ -13,8 +15,9 @@ inline Report sample_report() {
     r.target = {"mail.example.com", 993, "implicit", "alice", "INBOX"};
     r.started_at = "2026-11-25T17:00:00Z";
     r.duration_ms = 41.74;
-    auto add = [&](const char* id, CheckStatus s, double ms, const char* summary, Json details) {
-        r.checks.push_back({id, s, ms, summary, std::move(details)});
+    auto add = [&](const char* id, CheckStatus s, double ms, const char* summary, Json details,
+                   std::optional<Diagnosis> diagnosis = std::nullopt) {
+        r.checks.push_back({id, s, ms, summary, std::move(details), std::move(diagnosis)});
     };
     add("connect", CheckStatus::Pass, 1.23, "connected to 127.0.0.1:993  * OK Dovecot ready.",
         {{"address", "127.0.0.1"}, {"port", 993}, {"greeting", "* OK Dovecot ready."}});
@@ -23,13 +26,23 @@ inline Report sample_report() {
         {{"mode", "implicit"}, {"version", "TLSv1.3"}, {"verified", true}, {"days_left", 87}});
     add("login", CheckStatus::Fail, 501.0,
         "login as alice (PLAIN) failed: NO [AUTHENTICATIONFAILED] Authentication failed.",
-        {{"mechanism", "PLAIN"}});
+        {{"mechanism", "PLAIN"}, {"code", "AUTHENTICATIONFAILED"}},
+        Diagnosis{"auth.failed",
+                  "the server refused the password for alice (PLAIN, from IMAPCHECK_PASSWORD, 12 "
+                  "characters)",
+                  {"check the password in IMAPCHECK_PASSWORD",
+                   "the server's log says why (grep alice in its auth log)"},
+                  "NO [AUTHENTICATIONFAILED] Authentication failed."});
     add("list", CheckStatus::Skip, 0, "login failed", Json::object());
     add("quota", CheckStatus::Warn, 0.44, "STORAGE 86.6% used (822.9 MiB of 950.0 MiB)",
         {{"root", "user"},
          {"resources",
           Json::array(
-              {{{"name", "STORAGE"}, {"usage", 842637}, {"limit", 972800}, {"percent", 86.6}}})}});
+              {{{"name", "STORAGE"}, {"usage", 842637}, {"limit", 972800}, {"percent", 86.6}}})}},
+        Diagnosis{"quota.warn",
+                  "STORAGE is 86.6% used, over --quota-warn 80%",
+                  {"free space in the mailbox, or raise its quota"},
+                  "STORAGE (842637 972800)"});
     r.alerts.push_back("Maintenance tonight at 22:00");
     return r;
 }
@@ -41,7 +54,7 @@ inline Report passing_report() {
     r.started_at = "2026-11-25T18:15:36Z";
     r.duration_ms = 36.92;
     auto add = [&](const char* id, double ms, const char* summary, Json details) {
-        r.checks.push_back({id, CheckStatus::Pass, ms, summary, std::move(details)});
+        r.checks.push_back({id, CheckStatus::Pass, ms, summary, std::move(details), std::nullopt});
     };
     Json caps = {"IMAP4rev1", "SASL-IR",  "LOGIN-REFERRALS", "ID",   "ENABLE",
                  "IDLE",      "LITERAL+", "AUTH=PLAIN",      "QUOTA"};
