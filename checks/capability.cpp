@@ -14,7 +14,11 @@ CheckResult run_capability(RunContext& ctx) {
         details["before_tls"] = f.caps_pre_tls;
     const auto& caps = f.caps_post_tls.empty() ? f.caps_pre_tls : f.caps_post_tls;
     details["before_login"] = caps;
-    if (f.reached == ConnectFacts::Stage::Capability) return fail(f.error, details);
+    if (f.reached == ConnectFacts::Stage::Capability) {
+        CheckResult r = fail(f.error, details);
+        r.diagnosis = f.diagnosis;
+        return r;
+    }
 
     auto has = [&](const char* name) {
         return std::any_of(caps.begin(), caps.end(), [&](const std::string& c) {
@@ -28,9 +32,9 @@ CheckResult run_capability(RunContext& ctx) {
                        (has("IMAP4REV2") && has("IMAP4REV1") ? "+" : "") +
                        (has("IMAP4REV1") ? "IMAP4rev1" : "");
     if (revs.empty())
-        return fail("server announces neither IMAP4rev1 nor IMAP4rev2 (" +
-                        std::to_string(caps.size()) + " capabilities)",
-                    details);
+        return deviation(fail("server announces neither IMAP4rev1 nor IMAP4rev2 (" +
+                                  std::to_string(caps.size()) + " capabilities)",
+                              details));
     return pass(revs + ", " + std::to_string(caps.size()) + " capabilities", details);
 }
 

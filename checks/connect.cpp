@@ -29,8 +29,10 @@ CheckResult run_connect(RunContext& ctx) {
         where = ctx.config.host + ":" + std::to_string(ctx.config.port) + " via proxy " + where;
 
     using Stage = ConnectFacts::Stage;
-    if (f.reached == Stage::Connect || f.reached == Stage::Greeting)
-        return fail(f.error, details);
+    if (f.reached == Stage::Connect || f.reached == Stage::Greeting) {
+        if (!f.diagnosis) return fail(f.error, details);
+        return fail(f.error, details).because(*f.diagnosis);
+    }
 
     if (f.reached == Stage::Done) {
         auto greeting = imap::parse_response_line(f.greeting);

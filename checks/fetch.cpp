@@ -80,11 +80,14 @@ CheckResult run_fetch(RunContext& ctx) {
     if (lists.empty())
         for (const auto& a : reply->anomalies)
             if (a.name == "FETCH" && a.number == *target)
-                return fail("FETCH " + std::to_string(*target) + " answer could not be read (" +
-                                a.anomaly + "): " + a.sent,
-                            details);
-    if (lists.empty()) return fail("FETCH answered OK but returned no data for message " +
-                                   std::to_string(*target), details);
+                return deviation(fail("FETCH " + std::to_string(*target) +
+                                          " answer could not be read (" + a.anomaly +
+                                          "): " + a.sent,
+                                      details));
+    if (lists.empty())
+        return deviation(
+            fail("FETCH answered OK but returned no data for message " + std::to_string(*target),
+                 details));
     const imap::Value* uid = find_item(lists, "UID");
     const imap::Value* size = find_item(lists, "RFC822.SIZE");
     const imap::Value* header = find_item(lists, "BODY[HEADER]");
@@ -119,20 +122,22 @@ CheckResult run_fetch(RunContext& ctx) {
     if (!missing.empty()) {
         std::string list;
         for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-        return fail("FETCH " + std::to_string(*target) + " left out " + list, details);
+        return deviation(fail("FETCH " + std::to_string(*target) + " left out " + list, details));
     }
     if (text_bytes > config.fetch_bytes)
-        return fail("server sent " + std::to_string(text_bytes) + " bytes of text for a partial fetch of " +
-                        std::to_string(config.fetch_bytes),
-                    details);
+        return deviation(fail("server sent " + std::to_string(text_bytes) +
+                                  " bytes of text for a partial fetch of " +
+                                  std::to_string(config.fetch_bytes),
+                              details));
     // RFC822.SIZE is the header plus the whole text: parts cannot add up to more, and when
     // the text came whole they must add up exactly.
     std::uint64_t total = size->number;
     bool whole_text = config.fetch_bytes > 0 && text_bytes < config.fetch_bytes;
     if (header_bytes + text_bytes > total || (whole_text && header_bytes + text_bytes != total))
-        return warn("sizes disagree: RFC822.SIZE " + std::to_string(total) + " but header " +
-                        std::to_string(header_bytes) + " + text " + std::to_string(text_bytes) + " bytes",
-                    details);
+        return deviation(warn("sizes disagree: RFC822.SIZE " + std::to_string(total) +
+                                  " but header " + std::to_string(header_bytes) + " + text " +
+                                  std::to_string(text_bytes) + " bytes",
+                              details));
 
     std::string summary = which + " " + std::to_string(*target) + " (UID " + std::to_string(uid->number) +
                           ", " + human_size(total) + ")";

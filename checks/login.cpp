@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "diagnosis/login_diagnosis.hpp"
 #include "imapcheck/base64.hpp"
 #include "imapcheck/check.hpp"
 
@@ -110,15 +111,44 @@ CheckResult run_login(RunContext& ctx) {
 
     Json details = Json::object();
     if (config.tls == TlsMode::None && !config.allow_plaintext_auth)
-        return fail("refusing to send the password without TLS (--tls none); add "
-                    "--allow-plaintext-auth to allow it",
-                    details);
+        return fail(
+                   "refusing to send the password without TLS (--tls none); add "
+                   "--allow-plaintext-auth to allow it",
+                   details)
+            .because({"auth.cleartext",
+                      "imapcheck will not send the password unencrypted (--tls none)",
+                      {"--tls starttls or --tls implicit",
+                       "--allow-plaintext-auth, only on a network you trust"},
+                      "--tls none"});
     if (config.tls != TlsMode::None && !ctx.facts.tls.active)
-        return fail("TLS is not active: refusing to send the password", details);
+        return fail("TLS is not active: refusing to send the password", details)
+            .because({"auth.cleartext",
+                      "TLS is not active, so imapcheck will not send the password",
+                      {"see the tls check"},
+                      ""});
 
     std::string why_not;
     auto mechanism = choose(config, session, why_not);
-    if (!mechanism) return fail("cannot log in: " + why_not, details);
+    if (!mechanism) {
+        std::string offered;
+        for (const auto& c : session.capabilities())
+            if (c.rfind("AUTH=", 0) == 0 || c == "LOGINDISABLED")
+                offered += (offered.empty() ? "" : " ") + c;
+        const bool disabled = why_not.find("LOGINDISABLED") != std::string::npos;
+        return fail("cannot log in: " + why_not, details)
+            .because(
+                {disabled ? "auth.logindisabled" : "auth.mechanism",
+                 disabled ? "the server disables LOGIN on this connection (LOGINDISABLED) and "
+                            "offers no mechanism imapcheck can use"
+                          : "the server does not offer the mechanism --auth asks for",
+                 disabled
+                     ? std::vector<std::string>{"--tls starttls or --tls implicit: servers "
+                                                "enable LOGIN once the connection is encrypted",
+                                                "enable AUTH=PLAIN on the server"}
+                     : std::vector<std::string>{"--auth auto, or a mechanism the server offers"},
+                 "the server offers: " +
+                     (offered.empty() ? std::string("no AUTH= mechanism") : offered)});
+    }
     const char* mech_name = *mechanism == AuthMechanism::Login ? "LOGIN" : sasl_name(*mechanism);
     details["mechanism"] = mech_name;
 
@@ -141,6 +171,10 @@ CheckResult run_login(RunContext& ctx) {
         CheckResult r = fail_reply(std::string("login as ") + config.user + " (" + mech_name + ")",
                                    reply, details);
         if (!oauth_error.empty()) r.summary += " (server said: " + oauth_error + ")";
+        if (reply)
+            r.diagnosis = diagnosis::login_refused(
+                {config, mech_name, ctx.password, ctx.facts.greeting}, *reply);
+        if (reply && !oauth_error.empty()) r.diagnosis->evidence += " (OAuth: " + oauth_error + ")";
         return r;
     }
 

@@ -15,7 +15,8 @@ CheckResult run_logout(RunContext& ctx) {
     session.close();
     if (reply && reply->ok())
         return said_bye ? pass("BYE and OK: " + reply->tagged.text)
-                        : warn("LOGOUT answered OK without the BYE RFC 3501 requires");
+                        : deviation(warn("LOGOUT answered OK without the BYE RFC 3501 requires"),
+                                    reply->status_line());
     // A server that says BYE and hangs up before the tagged OK is a clean close too.
     if (!reply && reply.error().kind == Error::Kind::Closed && said_bye)
         return pass("BYE, then the server closed the connection");

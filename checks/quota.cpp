@@ -55,6 +55,8 @@ CheckResult run_quota(RunContext& ctx) {
     const TargetConfig& config = ctx.config;
     Plan plan = plan_quota(ctx);
     if (plan.kind == Plan::Kind::Nothing) return skip("server does not advertise QUOTA");
+    // A missing mailbox has no quota root; `status` said so once already.
+    if (!ctx.mailbox_problem.empty()) return skip(ctx.mailbox_problem + " (see status)");
     auto reply = ctx.session->run(*plan.command, ctx.deadline);
     if (!reply || !reply->ok()) return fail_reply("GETQUOTAROOT " + config.mailbox, reply);
 
@@ -97,13 +99,29 @@ CheckResult run_quota(RunContext& ctx) {
                     details);
 
     std::string summary;
-    double worst = 0;
+    const Resource* worst = &resources.front();
     for (const auto& r : resources) {
         summary += (summary.empty() ? "" : ", ") + describe(r);
-        worst = std::max(worst, r.percent);
+        if (r.percent > worst->percent) worst = &r;
     }
-    if (worst >= config.quota_crit) return fail(summary, details);
-    if (worst >= config.quota_warn) return warn(summary, details);
+    // Which resource crossed which bound, so the fix is aimed at the right one.
+    auto crossed = [&](const char* id, const char* option, double bound) {
+        char words[200];
+        std::snprintf(words, sizeof words, "%s of quota root \"%s\" is %.1f%% used, over %s %g%%",
+                      worst->name.c_str(), worst->root.c_str(), worst->percent, option, bound);
+        return Diagnosis{id,
+                         words,
+                         {"free space in the mailbox (expunge old mail, empty Trash)",
+                          "or raise the quota of " + config.user},
+                         worst->name + " " + std::to_string(worst->usage) + " of " +
+                             std::to_string(worst->limit)};
+    };
+    if (worst->percent >= config.quota_crit)
+        return fail(summary, details)
+            .because(crossed("quota.full", "--quota-crit", config.quota_crit));
+    if (worst->percent >= config.quota_warn)
+        return warn(summary, details)
+            .because(crossed("quota.warn", "--quota-warn", config.quota_warn));
     return pass(summary, details);
 }
 

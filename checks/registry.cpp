@@ -96,6 +96,19 @@ Diagnosis diagnose_reply(std::string_view verb, const Result<Reply>& reply) {
     return {id, cause, {"read the server's words; its log has the details"}, reply->status_line()};
 }
 
+Diagnosis protocol_deviation(std::string cause, std::string evidence) {
+    return {"server.protocol",
+            "the server's answer breaks the IMAP protocol: " + std::move(cause),
+            {"report it to the server's vendor with the --trace output",
+             "README, \"What imapcheck tolerates\", says what imapcheck lets pass"},
+            std::move(evidence)};
+}
+
+CheckResult deviation(CheckResult result, std::string evidence) {
+    result.diagnosis = protocol_deviation(result.summary, std::move(evidence));
+    return result;
+}
+
 CheckResult fail_reply(std::string_view verb, const Result<Reply>& reply, Json details) {
     if (reply && !reply->tagged.code.empty()) details["code"] = reply->tagged.code;
     Diagnosis d = diagnose_reply(verb, reply);

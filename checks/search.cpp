@@ -18,13 +18,28 @@ Plan plan_search(const RunContext& ctx) {
 CheckResult run_search(RunContext& ctx) {
     auto reply = ctx.session->run(*plan_search(ctx).command, ctx.deadline);
     Json details = {{"criteria", ctx.config.search}};
+    if (reply && reply->tagged.name == "BAD") {
+        // The criteria are the user's input, not the server's fault: UNKNOWN, exit 3.
+        ctx.report.unknown_causes.push_back("the server calls --search '" + ctx.config.search +
+                                            "' invalid");
+        return fail_reply("SEARCH " + ctx.config.search, reply, details)
+            .because(
+                {"search.bad",
+                 "the server calls the --search criteria '" + ctx.config.search +
+                     "' invalid (RFC 3501 §6.4.4 syntax)",
+                 {"check the syntax: dates are d-Mon-yyyy (SINCE 1-Feb-2026), strings with "
+                  "spaces are quoted (SUBJECT \"two words\"), keys are ALL, UNSEEN, FROM x, ...",
+                  "try it by hand: imapcheck --trace FILE shows the exchange"},
+                 reply->status_line()});
+    }
     if (!reply || !reply->ok()) return fail_reply("SEARCH " + ctx.config.search, reply, details);
 
     // A SEARCH line that could not be read leaves the count unknown: no number is better
     // than a wrong one, and `fetch` then takes the newest message.
     for (const auto& a : reply->anomalies)
         if (a.name == "SEARCH")
-            return fail("SEARCH answer could not be read (" + a.anomaly + "): " + a.sent, details);
+            return deviation(
+                fail("SEARCH answer could not be read (" + a.anomaly + "): " + a.sent, details));
 
     constexpr std::size_t kKept = 100;
     std::size_t count = 0;
@@ -38,7 +53,8 @@ CheckResult run_search(RunContext& ctx) {
             // Message numbers start at 1: a 0 is a server bug, and `fetch` must not ask for it.
             if (n == 0) {
                 ctx.newest_hit.reset();
-                return fail("SEARCH answered with message number 0, which cannot exist", details);
+                return deviation(
+                    fail("SEARCH answered with message number 0, which cannot exist", details));
             }
             if (matches.size() < kKept) matches.push_back(n);
             ctx.newest_hit = std::max(ctx.newest_hit.value_or(0), n);

@@ -11,8 +11,13 @@ Plan plan_select(const RunContext& ctx) {
 }
 
 CheckResult run_select(RunContext& ctx) {
-    auto reply = ctx.session->run(*plan_select(ctx).command, ctx.deadline);
     Json details = {{"mailbox", ctx.config.mailbox}};
+    // `status` told why it is not there; its EXAMINE, if it went ahead, is answered unread.
+    if (!ctx.mailbox_problem.empty()) {
+        ctx.blocks = ctx.mailbox_problem;
+        return skip(ctx.mailbox_problem + " (see status)", details);
+    }
+    auto reply = ctx.session->run(*plan_select(ctx).command, ctx.deadline);
     if (!reply || !reply->ok()) return fail_reply("EXAMINE " + ctx.config.mailbox, reply, details);
 
     std::optional<std::uint64_t> exists = ctx.session->exists(), uidvalidity;
@@ -33,12 +38,18 @@ CheckResult run_select(RunContext& ctx) {
     details["read_only"] = read_only;
     if (exists) details["exists"] = *exists;
     if (uidvalidity) details["uidvalidity"] = *uidvalidity;
-    if (!exists) return fail("EXAMINE answered OK without an EXISTS count", details);
+    if (!exists)
+        return fail("EXAMINE answered OK without an EXISTS count", details)
+            .because(protocol_deviation("EXAMINE answered OK without * n EXISTS (RFC 3501 §6.3.1)",
+                                        reply->status_line()));
 
     std::string summary = ctx.config.mailbox + " examined, " + std::to_string(*exists) + " message" +
                           (*exists == 1 ? "" : "s");
     if (!read_only)
-        return warn(summary + ", but the server did not confirm [READ-ONLY]", details);
+        return warn(summary + ", but the server did not confirm [READ-ONLY]", details)
+            .because(protocol_deviation("EXAMINE answered without [READ-ONLY] (RFC 3501 §6.3.2): "
+                                        "the server may treat the mailbox as selected read-write",
+                                        reply->status_line()));
     return pass(summary + ", read-only", details);
 }
 

@@ -1,5 +1,6 @@
 // imapcheck check `status`: STATUS "<mailbox>" (MESSAGES UNSEEN UIDNEXT UIDVALIDITY)
 // (RFC 3501 §6.3.10): the mailbox's counters without selecting it.
+#include "diagnosis/mailbox_diagnosis.hpp"
 #include "imapcheck/check.hpp"
 
 namespace imapcheck {
@@ -13,7 +14,24 @@ Plan plan_status(const RunContext& ctx) {
 CheckResult run_status(RunContext& ctx) {
     auto reply = ctx.session->run(*plan_status(ctx).command, ctx.deadline);
     Json details = {{"mailbox", ctx.config.mailbox}};
-    if (!reply || !reply->ok()) return fail_reply("STATUS " + ctx.config.mailbox, reply, details);
+    if (!reply || !reply->ok()) {
+        CheckResult r = fail_reply("STATUS " + ctx.config.mailbox, reply, details);
+        // LIST has already answered whether the mailbox is there: say so once, with what
+        // was probably meant, and let the checks that need it skip.
+        const std::string& mailbox = ctx.config.mailbox;
+        const ListedMailbox* listed = ctx.listed ? ctx.listed->find(mailbox) : nullptr;
+        if (reply && ctx.listed && !listed) {
+            r.diagnosis =
+                diagnosis::missing("mailbox.missing", mailbox, *ctx.listed, reply->status_line());
+            ctx.mailbox_problem = "mailbox " + mailbox + " does not exist";
+        } else if (reply && listed && has_flag(*listed, "\\Noselect")) {
+            r.diagnosis = diagnosis::noselect(mailbox, *ctx.listed);
+            ctx.mailbox_problem = "mailbox " + mailbox + " is \\Noselect";
+        } else if (r.diagnosis && r.diagnosis->id == "mailbox.missing") {
+            ctx.mailbox_problem = "mailbox " + mailbox + " does not exist";
+        }
+        return r;
+    }
 
     const imap::Value* attrs = nullptr;
     for (const auto& r : reply->untagged)  // * STATUS name (MESSAGES n ...)
@@ -23,8 +41,12 @@ CheckResult run_status(RunContext& ctx) {
         for (const auto& a : reply->anomalies)
             if (a.name == "STATUS")
                 return fail("STATUS answer could not be read (" + a.anomaly + "): " + a.sent,
-                            details);
-        return fail("STATUS answered OK but sent no STATUS data", details);
+                            details)
+                    .because(protocol_deviation(
+                        "a STATUS line that cannot be read (" + a.anomaly + ")", a.sent));
+        return fail("STATUS answered OK but sent no STATUS data", details)
+            .because(protocol_deviation("STATUS answered OK without a * STATUS line",
+                                        reply->status_line()));
     }
 
     std::string summary = ctx.config.mailbox + ":";
@@ -40,7 +62,9 @@ CheckResult run_status(RunContext& ctx) {
         details[json_key] = v->number;
         summary += " " + std::string(key) + " " + std::to_string(v->number);
     }
-    if (!complete) return warn(summary + " (server left out some of the items asked for)", details);
+    if (!complete)
+        return warn(summary + " (server left out some of the items asked for)", details)
+            .because(protocol_deviation("STATUS left out items that were asked for", summary));
     return pass(summary, details);
 }
 

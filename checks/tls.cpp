@@ -3,6 +3,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "diagnosis/tls_diagnosis.hpp"
 #include "imapcheck/check.hpp"
 
 namespace imapcheck {
@@ -21,11 +22,14 @@ Json tls_details(const TargetConfig& config, const TlsFacts& tls,
         d["subject"] = tls.certificate->subject;
         d["issuer"] = tls.certificate->issuer;
         d["sans"] = tls.certificate->sans;
+        if (!tls.certificate->not_before.empty()) d["not_before"] = tls.certificate->not_before;
         if (!tls.certificate->not_after.empty()) d["not_after"] = tls.certificate->not_after;
+        if (!tls.certificate->sha256.empty()) d["sha256"] = tls.certificate->sha256;
         if (tls.certificate->not_after_epoch)
             d["not_after_epoch"] = *tls.certificate->not_after_epoch;
     }
     if (days_left) d["days_left"] = *days_left;
+    if (tls.chain_sent) d["chain_sent"] = tls.chain_sent;
     return d;
 }
 
@@ -45,32 +49,49 @@ CheckResult run_tls(RunContext& ctx) {
         days_left = static_cast<long long>(std::floor(seconds / 86400.0));
     }
     Json details = tls_details(config, f.tls, days_left);
+    const long long now = static_cast<long long>(std::time(nullptr));
     if (f.reached == ConnectFacts::Stage::Tls) {
         std::string summary = f.error;
         if (f.tls.certificate)  // what the server presented, so the cause can be checked
             summary += "; the server presented " + f.tls.certificate->subject + ", issued by " +
                        f.tls.certificate->issuer + ", valid until " + f.tls.certificate->not_after;
-        return fail(summary, details);
+        return fail(summary, details)
+            .because(f.diagnosis ? *f.diagnosis
+                                 : diagnosis::certificate_failure(f.tls, config, now));
     }
-    if (!f.tls.active) return fail("TLS was not established", details);
+    if (!f.tls.active)
+        return fail("TLS was not established", details)
+            .because({"tls.handshake",
+                      "TLS was not established",
+                      {"see the handshake with --trace FILE"},
+                      ""});
 
     std::string summary = f.tls.version + " " + f.tls.cipher;
     if (f.tls.certificate) {
         summary += ", " + f.tls.certificate->subject;
         if (days_left) summary += ", " + std::to_string(*days_left) + " days left";
     }
-    if (days_left && *days_left < config.cert_crit_days)
-        return fail("certificate expires in " + std::to_string(*days_left) + " days (critical below " +
-                        std::to_string(config.cert_crit_days) + "): " + summary,
-                    details);
+    // --insecure asked not to be stopped by the certificate: an expired one warns too, and
+    // the warning lists every problem verification would have found.
     if (config.insecure) {
         std::string why = f.tls.verify_problem.empty() ? "" : "; verification would fail: " + f.tls.verify_problem;
-        return warn("certificate not verified (--insecure)" + why + "; " + summary, details);
+        return warn("certificate not verified (--insecure)" + why + "; " + summary, details)
+            .because(diagnosis::unverified(f.tls, config, now));
     }
+    if (days_left && *days_left < config.cert_crit_days)
+        return fail("certificate expires in " + std::to_string(*days_left) +
+                        " days (critical below " + std::to_string(config.cert_crit_days) +
+                        "): " + summary,
+                    details)
+            .because(
+                diagnosis::expiring(*f.tls.certificate, *days_left, config.cert_crit_days, true));
     if (days_left && *days_left < config.cert_warn_days)
-        return warn("certificate expires in " + std::to_string(*days_left) + " days (warning below " +
-                        std::to_string(config.cert_warn_days) + "): " + summary,
-                    details);
+        return warn("certificate expires in " + std::to_string(*days_left) +
+                        " days (warning below " + std::to_string(config.cert_warn_days) +
+                        "): " + summary,
+                    details)
+            .because(
+                diagnosis::expiring(*f.tls.certificate, *days_left, config.cert_warn_days, false));
     return pass(summary, details);
 }
 

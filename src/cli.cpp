@@ -164,6 +164,7 @@ Thresholds:
       --quota-warn PCT     (default 80)     --quota-crit PCT     (default 95)
       --cert-warn-days N   (default 14)     --cert-crit-days N   (default 3)
       --warn-time MS       --crit-time MS   bounds for the whole run's wall time
+      --slow-step SECONDS  a step that passes but takes longer warns (default 5; 0 = never)
 Output:
       --format FORMAT      report format (default text):
                            text        one line per check, for people

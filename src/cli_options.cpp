@@ -44,6 +44,7 @@ const std::vector<OptionSpec>& option_table() {
         {"cert-crit-days", true, "3"},
         {"warn-time", true, nullptr},
         {"crit-time", true, nullptr},
+        {"slow-step", true, "5"},
         // Output
         {"format", true, "text", false, true, true},
         {"o,output", true, nullptr, false, true, true},

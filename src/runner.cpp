@@ -34,6 +34,24 @@ void apply_time_thresholds(const TargetConfig& config, Report& report) {
     }
 }
 
+// A step that passed but took longer than --slow-step: the server works, and something
+// about it (load, a slow authentication back end, DNS on its side) will soon not.
+void flag_slow_step(const TargetConfig& config, CheckResult& result) {
+    const auto bound = static_cast<double>(config.slow_step.count());
+    if (result.status != CheckStatus::Pass || bound <= 0 || result.duration_ms <= bound) return;
+    char took[96];
+    std::snprintf(took, sizeof took, "%s took %.1f s, over --slow-step %g s", result.id.c_str(),
+                  result.duration_ms / 1000, bound / 1000);
+    result.status = CheckStatus::Warn;
+    result.summary += std::string(" (") + took + ")";
+    result.diagnosis = Diagnosis{"slow.step",
+                                 took,
+                                 {"check the server's load and log around this step",
+                                  "a slow login is often the authentication back end (LDAP, SQL)",
+                                  "--slow-step SECONDS to set the bound, 0 to turn it off"},
+                                 took};
+}
+
 // Why a check with these prerequisites cannot run ("login failed"), or "" when it can.
 std::string blocked_by(const std::vector<std::string_view>& requires_checks,
                        const std::vector<std::pair<std::string, std::string>>& broken) {
@@ -129,9 +147,11 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
                 send_ahead(ctx, checks, index, broken);
                 ctx.session->take_command_ms();  // count only this check's replies
             }
+            ctx.blocks.reset();
             result = run_guarded(check, ctx);
             if (was_usable && !ctx.session->open()) abandoned_in = std::string(check.id);
             if (result.status == CheckStatus::Fail) cause = std::string(check.id) + " failed";
+            if (result.status == CheckStatus::Skip && ctx.blocks) cause = *ctx.blocks;
             // A command that went ahead was partly answered before its check began: the
             // step's time is its replies' own time (Reply::elapsed_ms), not the wait.
             if (ctx.session && !ctx.duration_override)
@@ -139,6 +159,7 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
         }
         result.id = std::string(check.id);
         result.duration_ms = ctx.duration_override.value_or(elapsed_ms(check_start));
+        flag_slow_step(config, result);
         ctx.finished.push_back(check.id);
         if (!cause.empty()) broken.emplace_back(result.id, cause);
         report.checks.push_back(std::move(result));

@@ -208,6 +208,9 @@ void threshold_rules(const Options& o, TargetConfig& c) {
         reject("cert-crit-days", "--cert-crit-days must not be above --cert-warn-days");
     if (o.has("warn-time")) c.warn_time_ms = number<double>(o, "warn-time", 0, 86400000);
     if (o.has("crit-time")) c.crit_time_ms = number<double>(o, "crit-time", 0, 86400000);
+    // 0 turns the warning off; otherwise at least a millisecond.
+    const double slow = number<double>(o, "slow-step", 0, 86400);
+    c.slow_step = std::chrono::milliseconds(static_cast<long long>(std::llround(slow * 1000)));
 }
 
 void auth_rules(const Options& o, TargetConfig& c) {

@@ -13,6 +13,7 @@
 
 #include "imapcheck/config.hpp"
 #include "imapcheck/connection.hpp"
+#include "imapcheck/mailbox_list.hpp"
 #include "imapcheck/report.hpp"
 #include "imapcheck/session.hpp"
 
@@ -42,6 +43,13 @@ struct RunContext {
     ConnectFacts facts;                // what the connect phase established
     bool preauth = false;              // greeting was PREAUTH: already logged in
     std::optional<std::uint32_t> newest_hit;  // highest sequence number SEARCH returned
+    std::optional<MailboxList> listed;        // what LIST returned, once `list` ran
+    // Set by `status` when --mailbox is missing or \Noselect: the checks that need the
+    // mailbox skip with this reason instead of failing again.
+    std::string mailbox_problem;
+    // A check that skips for a reason the checks after it share sets this: the runner
+    // skips those that require it with the same reason. Reset before each check.
+    std::optional<std::string> blocks;
     // A check may report its own duration (e.g. from libcurl's timers) instead of wall time.
     std::optional<double> duration_override;
     // Checks the runner is done with (run or skipped), in order.
@@ -94,5 +102,9 @@ CheckResult skip(std::string summary, Json details = Json::object());
 // connection.lost, or command.failed.
 CheckResult fail_reply(std::string_view verb, const Result<Reply>& reply, Json details = Json::object());
 Diagnosis diagnose_reply(std::string_view verb, const Result<Reply>& reply);
+// The server's answer broke the protocol and imapcheck could not judge what it needed.
+Diagnosis protocol_deviation(std::string cause, std::string evidence);
+// `result` (a warn or fail about such an answer) with that diagnosis, its summary the cause.
+CheckResult deviation(CheckResult result, std::string evidence = "");
 
 }  // namespace imapcheck

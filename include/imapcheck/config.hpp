@@ -54,6 +54,8 @@ struct TargetConfig {
     int cert_warn_days = 14;
     int cert_crit_days = 3;
     std::optional<double> warn_time_ms;
+    // A step that passed but took longer than this warns (slow.step); 0: never.
+    std::chrono::milliseconds slow_step{5000};
     std::optional<double> crit_time_ms;
 
     // The server address connections are counted against (--per-host): the --connect-to

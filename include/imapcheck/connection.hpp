@@ -14,6 +14,7 @@
 #include "imapcheck/config.hpp"
 #include "imapcheck/deadline.hpp"
 #include "imapcheck/expected.hpp"
+#include "imapcheck/report.hpp"
 #include "imapcheck/transcript.hpp"
 
 namespace imapcheck {
@@ -21,8 +22,16 @@ namespace imapcheck {
 struct CertificateFacts {
     std::string subject, issuer;
     std::vector<std::string> sans;
-    std::string not_after;             // RFC 3339, UTC
-    std::optional<long long> not_after_epoch;
+    std::string not_before, not_after;  // RFC 3339, UTC
+    std::optional<long long> not_before_epoch, not_after_epoch;
+    std::string sha256;  // fingerprint of the DER certificate, hex with colons
+};
+
+// One X.509 verification error (X509_V_ERR_*) and the depth of the certificate it is about
+// (0: the server's own).
+struct CertificateProblem {
+    long code = 0;
+    int depth = 0;
 };
 
 struct TlsFacts {
@@ -31,6 +40,12 @@ struct TlsFacts {
     bool verified = false;        // chain and host name checked, and they passed
     std::string verify_problem;   // why not, in words (also set with --insecure)
     std::optional<CertificateFacts> certificate;
+    // When verification failed or was not asked for (--insecure): every problem the chain
+    // has against the configured trust store, found by verifying it again offline.
+    std::vector<CertificateProblem> problems;
+    std::optional<bool> name_matches;     // the host name against the certificate, when checked
+    int chain_sent = 0;                   // certificates the server sent, its own included
+    std::vector<CertificateFacts> chain;  // what the server sent, its own first
 };
 
 // Everything the connect phase established, whether it succeeded or not.
@@ -45,6 +60,9 @@ struct ConnectFacts {
     std::vector<std::string> caps_pre_tls, caps_post_tls;
 
     TlsFacts tls;
+    // Why the failing stage failed, as a diagnosis, when the transport could tell; the
+    // certificate's problems are in `tls` for the tls check to judge.
+    std::optional<Diagnosis> diagnosis;
 
     // Milliseconds spent in each stage, from libcurl's timers and the debug callback.
     double connect_ms = 0, tls_ms = 0, capability_ms = 0;

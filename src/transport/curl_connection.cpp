@@ -12,6 +12,8 @@
 
 #include <mutex>
 
+#include "diagnosis/connect_diagnosis.hpp"
+#include "follow_up.hpp"
 #include "imapcheck/connection.hpp"
 #include "imapcheck/imap/reader.hpp"
 #include "imapcheck/probe.hpp"
@@ -25,6 +27,17 @@ using transport::read_tls_facts;
 
 // Where our SSL_CTX callback finds its CurlConnection again (OpenSSL ex data).
 int g_ssl_ctx_index = -1;
+
+// How long a connected server may keep silent before imapcheck asks, on a second
+// connection, whether the port speaks TLS first: an IMAP server greets at once.
+constexpr double kGreetingPatienceMs = 2000;
+constexpr long long kFollowUpLimitMs = 2000;
+
+bool mentions(const std::string& text, std::initializer_list<const char*> words) {
+    for (const char* w : words)
+        if (text.find(w) != std::string::npos) return true;
+    return false;
+}
 
 std::string url_host(const std::string& host) {
     return host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -54,7 +67,12 @@ public:
   CurlConnection(const TargetConfig& config, Transcript& transcript, transport::TlsShare* share)
       : config_(config), transcript_(transcript), share_(share), curl_(curl_easy_init()) {}
 
-  ~CurlConnection() override { close(); }
+  ~CurlConnection() override {
+      close();
+      if (peer_leaf_) X509_free(peer_leaf_);
+      if (peer_sent_) sk_X509_pop_free(peer_sent_, X509_free);
+      if (peer_store_) X509_STORE_free(peer_store_);
+  }
 
   void perform(const Deadline& run_deadline);
 
@@ -76,6 +94,10 @@ private:
     static int verify_callback(int preverify_ok, X509_STORE_CTX* store);
     static int debug_callback(CURL* handle, curl_infotype type, char* data, size_t size,
                               void* self);
+    static int progress_callback(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+    void maybe_ask_whether_tls_port();
+    void trace_chain();
+    void audit_failed_chain();
     void on_server_line(CURL* handle, std::string_view line);
     void on_client_line(std::string_view line);
     void on_text(CURL* handle, std::string_view text);
@@ -102,6 +124,16 @@ private:
     // handshake then fails (libcurl's CERTINFO is empty then).
     std::optional<CertificateFacts> leaf_;
     long first_verify_error_ = 0;
+    // What the server sent and the store it was checked against, kept from the verify
+    // callback so that a failed chain can be audited for every problem afterwards.
+    X509* peer_leaf_ = nullptr;
+    STACK_OF(X509) * peer_sent_ = nullptr;
+    X509_STORE* peer_store_ = nullptr;
+
+    // Why the progress callback ended the connect phase early.
+    enum class Abort { None, NotImap, TlsPort };
+    Abort abort_ = Abort::None;
+    bool tls_follow_up_tried_ = false;
 };
 
 CURLcode CurlConnection::ssl_ctx_callback(CURL*, void* ssl_ctx, void* self) {
@@ -124,6 +156,15 @@ int CurlConnection::verify_callback(int preverify_ok, X509_STORE_CTX* store) {
     if (!preverify_ok && self->first_verify_error_ == 0) self->first_verify_error_ = X509_STORE_CTX_get_error(store);
     if (X509_STORE_CTX_get_error_depth(store) == 0 && !self->leaf_)
         if (X509* cert = X509_STORE_CTX_get_current_cert(store)) self->leaf_ = transport::certificate_facts(cert);
+    if (!self->peer_leaf_) {
+        if (X509* leaf = X509_STORE_CTX_get0_cert(store); leaf && X509_up_ref(leaf) == 1)
+            self->peer_leaf_ = leaf;
+        if (STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(store))
+            self->peer_sent_ = X509_chain_up_ref(sent);
+        if (X509_STORE* trust = X509_STORE_CTX_get0_store(store);
+            trust && X509_STORE_up_ref(trust) == 1)
+            self->peer_store_ = trust;
+    }
     return preverify_ok;
 }
 
@@ -159,6 +200,69 @@ void CurlConnection::capture_tls(CURL* handle) {
     std::string event = "TLS " + facts_.tls.version + " " + facts_.tls.cipher;
     if (facts_.tls.certificate) event += ", certificate " + facts_.tls.certificate->subject;
     transcript_.event(event);
+    // Unverified on purpose (--insecure): verify offline against the configured store, so
+    // that the report lists every real problem and never a false one.
+    if (config_.insecure || transcript_.enabled()) {
+        X509_STORE* store =
+            trust_store_ ? trust_store_ : SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl));
+        if (X509* leaf = SSL_get0_peer_certificate(ssl))
+            transport::audit_chain(config_.insecure ? store : nullptr, leaf,
+                                   SSL_get_peer_cert_chain(ssl), config_.host, facts_.tls);
+        trace_chain();
+    }
+}
+
+// The certificates the server sent, as `openssl s_client -showcerts` would have told.
+void CurlConnection::trace_chain() {
+    if (!transcript_.enabled()) return;
+    int depth = 0;
+    for (const auto& c : facts_.tls.chain) {
+        std::string sans;
+        for (const auto& n : c.sans) sans += (sans.empty() ? "" : ", ") + n;
+        transcript_.event("certificate " + std::to_string(depth++) + ": subject " + c.subject +
+                          "; issuer " + c.issuer + (sans.empty() ? "" : "; SANs " + sans) +
+                          "; valid " + c.not_before + " to " + c.not_after + "; SHA-256 " +
+                          c.sha256);
+    }
+    for (const auto& p : facts_.tls.problems)
+        transcript_.event("verify error at depth " + std::to_string(p.depth) + ": " +
+                          transport::x509_error_words(p.code));
+}
+
+// A handshake that failed verification: every problem of what the server sent.
+void CurlConnection::audit_failed_chain() {
+    if (!peer_leaf_) return;
+    transport::audit_chain(peer_store_, peer_leaf_, peer_sent_, config_.host, facts_.tls);
+    trace_chain();
+}
+
+int CurlConnection::progress_callback(void* self_ptr, curl_off_t, curl_off_t, curl_off_t,
+                                      curl_off_t) {
+    auto* self = static_cast<CurlConnection*>(self_ptr);
+    if (self->abort_ == Abort::None) self->maybe_ask_whether_tls_port();
+    return self->abort_ == Abort::None ? 0 : 1;  // non-zero ends curl_easy_perform at once
+}
+
+// Connected, plain text expected, and the server keeps silent: an implicit-TLS port waits
+// for our ClientHello. A handshake on a second connection tells, in milliseconds.
+void CurlConnection::maybe_ask_whether_tls_port() {
+    if (tls_follow_up_tried_ || config_.tls == TlsMode::Implicit || !config_.proxy.empty() ||
+        !tcp_connected_ || !facts_.greeting.empty() ||
+        elapsed_ms(start_) - t_tcp_ < kGreetingPatienceMs)
+        return;
+    tls_follow_up_tried_ = true;
+    char* ip = nullptr;
+    long port = 0;
+    if (curl_easy_getinfo(curl_, CURLINFO_PRIMARY_IP, &ip) != CURLE_OK || !ip || !*ip ||
+        curl_easy_getinfo(curl_, CURLINFO_PRIMARY_PORT, &port) != CURLE_OK || port <= 0)
+        return;
+    const long long left = static_cast<long long>(
+        static_cast<double>(config_.connect_timeout.count()) - elapsed_ms(start_));
+    if (left <= 0) return;
+    if (transport::completes_tls_handshake(
+            ip, static_cast<unsigned>(port), config_.host,
+            std::chrono::milliseconds(std::min(left, kFollowUpLimitMs)), transcript_))
+        abort_ = Abort::TlsPort;
 }
 
 void CurlConnection::on_server_line(CURL* handle, std::string_view line) {
@@ -168,6 +272,8 @@ void CurlConnection::on_server_line(CURL* handle, std::string_view line) {
     if (facts_.greeting.empty()) {
         facts_.greeting = std::string(line);
         t_greeting_ = elapsed_ms(start_);
+        // libcurl would wait out the timeout for an IMAP line: another protocol fails now.
+        if (diagnosis::protocol_of_first_line(line) != "imap") abort_ = Abort::NotImap;
     }
     if (!parsed) return;
     auto caps = imap::capability_list(parsed.value());
@@ -210,6 +316,11 @@ void CurlConnection::perform(const Deadline& run_deadline) {
     curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);
     curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, &CurlConnection::debug_callback);
     curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, this);
+    // Called about once a second while libcurl waits, and after what it reads: where a
+    // silent server is followed up and another protocol's banner ends the wait.
+    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, &CurlConnection::progress_callback);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, this);
     // No credentials are given to libcurl: it stops after CAPABILITY and we log in ourselves,
     // so its mechanism choice and its cleartext habits never apply (ARCHITECTURE.md).
     curl_easy_setopt(curl_, CURLOPT_USE_SSL,
@@ -313,26 +424,90 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
     std::string curl_words = errbuf_[0] ? errbuf_ : curl_easy_strerror(rc);
     const std::string where = url_host(config_.host) + ":" + std::to_string(config_.port);
     const bool implicit = config_.tls == TlsMode::Implicit;
+    const double connect_s = static_cast<double>(config_.connect_timeout.count()) / 1000.0;
     using Stage = ConnectFacts::Stage;
+    namespace d = diagnosis;
 
+    if (rc == CURLE_ABORTED_BY_CALLBACK && abort_ == Abort::NotImap) {
+        facts_.reached = Stage::Greeting;
+        std::string protocol(d::protocol_of_first_line(facts_.greeting));
+        for (char& c : protocol) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        facts_.error = "unexpected greeting: " + facts_.greeting.substr(0, 200) +
+                       (protocol.empty() ? " (not IMAP)" : " (" + protocol + ", not IMAP)");
+        facts_.diagnosis = d::not_imap(facts_.greeting, config_.port);
+        return;
+    }
+    if (rc == CURLE_ABORTED_BY_CALLBACK && abort_ == Abort::TlsPort) {
+        facts_.reached = Stage::Greeting;
+        facts_.error = "connected, but no greeting: port " + std::to_string(config_.port) +
+                       " speaks implicit TLS (a TLS handshake on a second connection completed)";
+        facts_.diagnosis = d::speaks_implicit_tls(where, config_.port);
+        return;
+    }
+    if (rc == CURLE_PROXY || rc == CURLE_COULDNT_RESOLVE_PROXY ||
+        (!config_.proxy.empty() && !tcp_connected)) {
+        facts_.reached = Stage::Connect;
+        facts_.error = "cannot use the proxy " + config_.proxy + ": " + curl_words;
+        facts_.diagnosis = d::proxy_failure(config_.proxy, curl_words);
+        return;
+    }
     if (!tcp_connected) {
         facts_.reached = Stage::Connect;
-        if (rc == CURLE_COULDNT_RESOLVE_HOST)
-            facts_.error = "cannot resolve host name '" + config_.host + "'";
-        else if (rc == CURLE_OPERATION_TIMEDOUT)
+        long os_errno = 0;
+        curl_easy_getinfo(curl_, CURLINFO_OS_ERRNO, &os_errno);
+        if (rc == CURLE_COULDNT_RESOLVE_HOST) {
+            // libcurl names the name it could not resolve: the --connect-to host, maybe.
+            std::string name = config_.host;
+            const std::string marker = "resolve host: ";
+            if (auto at = curl_words.find(marker); at != std::string::npos)
+                name = curl_words.substr(at + marker.size());
+            facts_.error = "cannot resolve host name '" + name + "'";
+            facts_.diagnosis = d::dns_failure(name, name != config_.host);
+        } else if (rc == CURLE_OPERATION_TIMEDOUT) {
             facts_.error = "no TCP connection to " + where + " within the connect timeout";
-        else
-            facts_.error = "cannot connect to " + where + ": " + curl_words;
+            facts_.diagnosis = d::tcp_timeout(where, connect_s);
+        } else if (os_errno == ECONNREFUSED) {
+            facts_.error = "cannot connect to " + where + ": connection refused";
+            facts_.diagnosis = d::refused(where);
+        } else {
+            facts_.error =
+                "cannot connect to " + where + ": " +
+                (os_errno ? std::string(std::strerror(static_cast<int>(os_errno))) : curl_words);
+            facts_.diagnosis = d::tcp_timeout(where, connect_s);
+            facts_.diagnosis->cause = "no TCP connection to " + where + ": " + facts_.error;
+        }
         return;
     }
     if (rc == CURLE_USE_SSL_FAILED) {
         facts_.reached = Stage::Tls;
-        if (facts_.greeting.rfind("* PREAUTH", 0) == 0)
+        if (facts_.greeting.rfind("* PREAUTH", 0) == 0) {
             // Already authenticated in clear: STARTTLS is only allowed before that.
             facts_.error = "server greeted PREAUTH on an unencrypted connection, so STARTTLS is "
                            "impossible (RFC 3501 §6.2.1); use --tls implicit, or --tls none to accept it";
-        else
-            facts_.error = "server does not offer STARTTLS or refused it; no credentials were sent";
+            facts_.diagnosis = {"tls.starttls_missing",
+                                facts_.error,
+                                {"--tls implicit", "--tls none to accept an unencrypted session"},
+                                facts_.greeting};
+        } else if (t_starttls_ >= 0) {
+            facts_.error = "server refused STARTTLS; no credentials were sent";
+            facts_.diagnosis = {
+                "tls.starttls_refused",
+                "the server offered STARTTLS and refused it: its TLS set-up is broken",
+                {"check the server's TLS configuration (certificate and key files) "
+                 "and its log"},
+                curl_words};
+        } else {
+            facts_.error = "server does not offer STARTTLS; no credentials were sent";
+            std::string caps;
+            for (const auto& c : facts_.caps_pre_tls) caps += (caps.empty() ? "" : " ") + c;
+            facts_.diagnosis = {
+                "tls.starttls_missing",
+                "the server does not offer STARTTLS on port " + std::to_string(config_.port),
+                {"enable TLS on the server",
+                 "--tls implicit --port 993 if it has an implicit-TLS port",
+                 "--tls none only on a trusted network"},
+                "CAPABILITY " + caps};
+        }
         return;
     }
     if (is_tls_error(rc) || (!tls_done && config_.tls != TlsMode::None &&
@@ -345,6 +520,7 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
         // the only trace of that failure.
         const bool name_mismatch = curl_words.find("subject name") != std::string::npos ||
                                    curl_words.find("does not match") != std::string::npos;
+        if (rc == CURLE_PEER_FAILED_VERIFICATION) audit_failed_chain();
         if (rc == CURLE_PEER_FAILED_VERIFICATION && name_mismatch)
             facts_.error = "certificate verification failed: certificate does not match the host name '" +
                            config_.host + "'";
@@ -356,29 +532,82 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
             facts_.error = "TLS handshake did not finish in time";
         else
             facts_.error = "TLS handshake failed: " + curl_words;
+        if (rc == CURLE_PEER_FAILED_VERIFICATION) return;  // the tls check judges the chain
+
+        if (implicit &&
+            mentions(curl_words, {"wrong version number", "packet length too long",
+                                  "unknown protocol", "record layer failure", "http request"})) {
+            // The port spoke plain text: a second connection reads what it says first.
+            auto line = transport::first_line_sent(
+                facts_.address.empty() ? config_.host : facts_.address, config_.port,
+                std::chrono::milliseconds(kFollowUpLimitMs), transcript_);
+            facts_.reached = Stage::Greeting;  // no TLS, so no greeting either: connect failed
+            facts_.error = "--tls implicit, but the server does not speak TLS on " + where +
+                           (line ? ": it sent " + line->substr(0, 200) : ": " + curl_words);
+            facts_.diagnosis = d::plaintext_port(where, config_.port, line.value_or(""));
+        } else if (mentions(curl_words, {"protocol version", "unsupported protocol",
+                                         "no protocols available", "version too low"})) {
+            facts_.diagnosis = {
+                "tls.version",
+                "the server and imapcheck share no TLS version" +
+                    (config_.min_tls.empty() ? std::string()
+                                             : " (--min-tls " + config_.min_tls + ")"),
+                {config_.min_tls.empty()
+                     ? "enable TLS 1.2 or 1.3 on the server"
+                     : "lower --min-tls, or enable TLS " + config_.min_tls + " on the server"},
+                curl_words};
+        } else if (mentions(curl_words,
+                            {"SSL_ERROR_SYSCALL", "unexpected eof", "Connection reset"})) {
+            facts_.reached = Stage::Greeting;
+            facts_.error = "the server closed the connection during the TLS handshake";
+            facts_.diagnosis = d::closed_at_once(where, true);
+        } else if (rc == CURLE_OPERATION_TIMEDOUT) {
+            facts_.diagnosis = {"tls.handshake",
+                                "the TLS handshake did not finish in time",
+                                {"check the server's TLS configuration and load"},
+                                curl_words};
+        } else {
+            facts_.diagnosis = {"tls.handshake",
+                                "the TLS handshake failed: " + curl_words,
+                                {"check the server's TLS configuration and log",
+                                 "see the handshake with --trace FILE"},
+                                curl_words};
+        }
         return;
     }
     if (facts_.greeting.empty()) {
         facts_.reached = Stage::Greeting;
-        facts_.error = rc == CURLE_OPERATION_TIMEDOUT
-                           ? "connected, but the server sent no greeting in time"
-                           : "connected, but no greeting: " + curl_words;
+        if (rc == CURLE_OPERATION_TIMEDOUT) {
+            facts_.error = "connected, but the server sent no greeting in time";
+            facts_.diagnosis = d::greeting_timeout(where, connect_s, tls_follow_up_tried_);
+        } else {
+            facts_.error = "connected, but the server closed the connection without a greeting";
+            facts_.diagnosis = d::closed_at_once(where, false);
+        }
         return;
     }
     auto greeting = imap::parse_response_line(facts_.greeting);
     if (greeting && greeting->name == "BYE") {
         facts_.reached = Stage::Greeting;
         facts_.error = "server refused the connection: " + facts_.greeting.substr(0, 200);
+        facts_.diagnosis = d::bye_greeting(facts_.greeting);
         return;
     }
     if (!greeting || (greeting->name != "OK" && greeting->name != "PREAUTH")) {
         facts_.reached = Stage::Greeting;
         facts_.error = "unexpected greeting: " + facts_.greeting.substr(0, 200);
+        facts_.diagnosis = d::not_imap(facts_.greeting, config_.port);
         return;
     }
     facts_.reached = Stage::Capability;
-    facts_.error = (rc == CURLE_OPERATION_TIMEDOUT ? "no answer to CAPABILITY in time"
-                                                   : "CAPABILITY failed: " + curl_words);
+    const bool timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    facts_.error =
+        timed_out ? "no answer to CAPABILITY in time" : "CAPABILITY failed: " + curl_words;
+    facts_.diagnosis = {timed_out ? "command.timeout" : "command.failed",
+                        timed_out ? "the server greeted, then did not answer CAPABILITY in time"
+                                  : "the server did not answer CAPABILITY properly: " + curl_words,
+                        {"check the server's log", "see the exchange with --trace FILE"},
+                        curl_words};
 }
 
 Result<Unit> CurlConnection::wait(short events, const Deadline& deadline, const char* what) {

@@ -2,10 +2,12 @@
 // Used for the `tls` check: what was negotiated, who the certificate names, when it expires.
 #include "tls_facts.hpp"
 
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <cstdio>
 #include <ctime>
 #include <memory>
 
@@ -74,14 +76,80 @@ CertificateFacts certificate_facts(X509* cert) {
     c.subject = name_to_string(X509_get_subject_name(cert));
     c.issuer = name_to_string(X509_get_issuer_name(cert));
     c.sans = subject_alt_names(cert);
-    struct tm tm {};
-    if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) == 1) {
+    auto read_time = [](const ASN1_TIME* t, std::string& text, std::optional<long long>& epoch) {
+        struct tm tm {};
+        if (ASN1_TIME_to_tm(t, &tm) != 1) return;
         char buf[32];
         std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        c.not_after = buf;
-        c.not_after_epoch = static_cast<long long>(timegm(&tm));
+        text = buf;
+        epoch = static_cast<long long>(timegm(&tm));
+    };
+    read_time(X509_get0_notBefore(cert), c.not_before, c.not_before_epoch);
+    read_time(X509_get0_notAfter(cert), c.not_after, c.not_after_epoch);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (X509_digest(cert, EVP_sha256(), md, &len) == 1) {
+        char hex[4];
+        for (unsigned int i = 0; i < len; ++i) {
+            std::snprintf(hex, sizeof hex, i ? ":%02X" : "%02X", md[i]);
+            c.sha256 += hex;
+        }
     }
     return c;
+}
+
+namespace {
+
+// Where note_every_problem finds its list (an index of our own: SSL's is taken).
+int problems_index() {
+    static const int index = X509_STORE_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+
+// Collects every error instead of stopping at the first (this verification decides
+// nothing: the handshake's own did).
+int note_every_problem(int ok, X509_STORE_CTX* ctx) {
+    if (!ok) {
+        auto* problems = static_cast<std::vector<CertificateProblem>*>(
+            X509_STORE_CTX_get_ex_data(ctx, problems_index()));
+        long code = X509_STORE_CTX_get_error(ctx);
+        int depth = X509_STORE_CTX_get_error_depth(ctx);
+        bool seen = false;
+        for (const auto& p : *problems) seen = seen || (p.code == code && p.depth == depth);
+        if (!seen && problems->size() < 16) problems->push_back({code, depth});
+    }
+    return 1;
+}
+
+}  // namespace
+
+void audit_chain(X509_STORE* store, X509* leaf, STACK_OF(X509) * sent, const std::string& host,
+                 TlsFacts& facts) {
+    facts.problems.clear();
+    facts.chain.clear();
+    facts.chain_sent = sent ? sk_X509_num(sent) : 0;
+    bool leaf_in_sent = false;
+    for (int i = 0; i < facts.chain_sent; ++i) {
+        X509* c = sk_X509_value(sent, i);
+        leaf_in_sent = leaf_in_sent || X509_cmp(c, leaf) == 0;
+        facts.chain.push_back(certificate_facts(c));
+    }
+    if (!leaf_in_sent) {
+        facts.chain.insert(facts.chain.begin(), certificate_facts(leaf));
+        ++facts.chain_sent;
+    }
+    facts.name_matches = X509_check_host(leaf, host.c_str(), host.size(), 0, nullptr) == 1 ||
+                         X509_check_ip_asc(leaf, host.c_str(), 0) == 1;
+    if (!store || problems_index() < 0) return;
+    X509_STORE_CTX* ctx = X509_STORE_CTX_new();
+    if (!ctx) return;
+    if (X509_STORE_CTX_init(ctx, store, leaf, sent) == 1) {
+        X509_STORE_CTX_set_ex_data(ctx, problems_index(), &facts.problems);
+        X509_STORE_CTX_set_verify_cb(ctx, &note_every_problem);
+        X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
+        (void)X509_verify_cert(ctx);
+    }
+    X509_STORE_CTX_free(ctx);
 }
 
 std::string x509_error_words(long code) {

@@ -5,7 +5,7 @@
 #include "imapcheck/connection.hpp"
 
 typedef struct ssl_st SSL;
-typedef struct x509_st X509;
+#include <openssl/x509.h>
 
 namespace imapcheck::transport {
 
@@ -18,5 +18,12 @@ CertificateFacts certificate_facts(X509* cert);
 std::string verify_problem(SSL* ssl, const std::string& host);
 // Words for an X509_V_ERR_* code, e.g. "certificate has expired".
 std::string x509_error_words(long code);
+
+// Verifies `leaf` with the certificates the server sent (`sent`, may hold the leaf too)
+// against `store` again, offline, noting every problem rather than stopping at the first,
+// and checks `host` against the leaf: what the tls check's diagnosis lists. Fills
+// facts.problems, facts.name_matches, facts.chain_sent and facts.chain.
+void audit_chain(X509_STORE* store, X509* leaf, STACK_OF(X509) * sent, const std::string& host,
+                 TlsFacts& facts);
 
 }  // namespace imapcheck::transport

@@ -349,8 +349,14 @@ TEST_P(RefusedCommandTest, FailingCheckShowsTheServersWordsAndDependentsFollowTh
         std::string(answer) + " [UNAVAILABLE] " + refusal.command + " is out of order";
     server.on(refusal.command, refuse(words));
     ProcessResult r = run_on(server.port());
-    json j = expect_report(r, 2, kRunTimeout + 1);
+    // A SEARCH the server calls BAD is the user's --search: UNKNOWN, not the server's failure.
+    const bool users_input =
+        refusal.command == std::string("SEARCH") && answer == std::string("BAD");
+    json j = expect_report(r, users_input ? 3 : 2, kRunTimeout + 1);
     expect_check(j, refusal.check, "fail", words);
+    if (users_input) {
+        EXPECT_EQ(find_check(j, "search")["diagnosis"]["class"], "search.bad");
+    }
     for (const char* id : {"connect", "tls", "capability", "login", "list", "status", "select",
                            "search", "fetch", "quota", "logout"}) {
         if (id == std::string(refusal.check)) continue;

@@ -183,7 +183,8 @@ def validate_suite(suite, args, fleet):
     for case in cases:
         out = case.find("system-out")
         if out is not None and (out.text or "").startswith("WARN: "):
-            require(properties.get("warn." + case.get("name")) == out.text[6:],
+            # The summary is the first line; the diagnosis may follow it.
+            require(properties.get("warn." + case.get("name")) == out.text[6:].split("\n")[0],
                     f"{case.get('name')}: warning without its warn.{case.get('name')} property")
     status = properties.get("status")
     require((counted["failures"] > 0) == (status == "CRITICAL"),
@@ -264,14 +265,22 @@ def validate_nagios(text, args):
         require(label not in labels, f"perfdata label {label} repeats")
         labels[label] = m
     states = {}
+    last_state = None
     for line in lines[1:]:
         if line.startswith("ALERT from the server: "):
+            require("|" not in line, f"'|' in long output: {line!r}")
+            continue
+        if line.startswith("    "):
+            # A warning's or failure's diagnosis: its class and cause, what to try, what was seen.
+            require(last_state in ("WARNING", "CRITICAL"), f"diagnosis line under a {last_state} check: {line!r}")
+            require(DIAGNOSIS_LINE.fullmatch(line), f"diagnosis line {line!r} is not 'class: cause', 'try: ...' or 'seen: ...'")
             require("|" not in line, f"'|' in long output: {line!r}")
             continue
         m = CHECK_LINE.fullmatch(line)
         require(m, f"long output line {line!r} is not '[STATE] check N.N ms: summary'")
         require(m[2] in CHECK_IDS, f"unknown check {m[2]}")
         states[m[2]] = m[1]
+        last_state = m[1]
     require("time" in labels and labels["time"]["uom"] == "s", "no total 'time' in seconds")
     for check, check_state in states.items():
         if check_state != "SKIPPED":
@@ -284,6 +293,9 @@ def validate_nagios(text, args):
     for check in args.failed:
         require(states.get(check) == "CRITICAL", f"check {check} is {states.get(check)}, not CRITICAL")
     return f"{state}, {len(labels)} perfdata items, {len(states)} checks"
+
+
+DIAGNOSIS_LINE = re.compile(r"    (?:[a-z_]+\.[a-z_]+: \S.*|try: \S.*|seen: \S.*)")
 
 
 SAMPLE_LINE = re.compile(
