@@ -139,13 +139,14 @@ Connection:
   -p, --port N             port (default 993 with --tls implicit, else 143)
       --tls MODE           implicit | starttls | none (default: implicit on port 993, else starttls)
       --connect-to ADDR[:PORT]  connect there, but verify the certificate for HOST
+                           (not curl's HOST1:PORT1:HOST2:PORT2 form)
       --proxy URL          e.g. socks5h://127.0.0.1:1080
   -4, --ipv4 / -6, --ipv6  use only IPv4 / IPv6
       --cacert FILE        trust these CA certificates (PEM) instead of the system store
   -k, --insecure           do not verify the certificate (the tls check then warns)
       --min-tls 1.2|1.3    lowest TLS version accepted
       --timeout SECONDS    bound for the whole run (default 30)
-      --connect-timeout SECONDS  bound for TCP, TLS and greeting (default 10)
+      --connect-timeout SECONDS  bound for TCP, TLS and greeting (default 10; not above --timeout)
       --command-timeout SECONDS  bound for each IMAP command's answer (default 15)
 Auth:
   -u, --user USER          account to log in as

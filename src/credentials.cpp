@@ -64,6 +64,10 @@ Result<Unit> check_private_file(const std::string& path, const char* what) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         return usage(std::string("cannot read ") + what + " '" + path + "': no such file or not accessible");
+    // Before the mode: a directory's usual 0755 would otherwise earn a chmod 600 hint.
+    if (S_ISDIR(st.st_mode))
+        return usage(std::string(what) + " '" + path +
+                     "' is a directory; give the path of the file itself");
     if (st.st_mode & (S_IRWXG | S_IRWXO))
         return usage(std::string(what) + " '" + path + "' is accessible by group or others (mode " +
                      octal_mode(st.st_mode) + "); run: chmod 600 '" + path + "'");
@@ -96,7 +100,12 @@ Result<Secret> load_secret(const CredentialSources& sources, const std::string& 
         }
         return from_netrc(path, host, user);
     }
-    if (auto value = getenv(sources.password_env); value && !value->empty()) return Secret(std::move(*value));
+    if (auto value = getenv(sources.password_env)) {
+        if (!value->empty()) return Secret(std::move(*value));
+        return usage(sources.password_env +
+                     " is set but empty; put the password in it, or unset it and use " +
+                     "--password-file FILE or --netrc");
+    }
     return usage("no password: set " + sources.password_env +
                  " in the environment, or use --password-file FILE or --netrc");
 }
