@@ -173,7 +173,8 @@ Output:
                            junit       JUnit XML for CI test reports (GitLab, Jenkins)
                            prometheus  metrics for node_exporter's textfile collector
   -o, --output FILE        write the report to FILE (atomically) instead of stdout
-      --trace FILE|-       protocol transcript, passwords masked (- = stderr)
+      --trace FILE|-       protocol transcript with a header and the result, passwords masked
+                           (- = stderr)
       --no-color           no colour (also NO_COLOR)
 Many targets:
       --config FILE        check every target of a YAML config file (defaults, modules,
