@@ -76,7 +76,8 @@ CliOutcome fleet(CliOutcome out, const GetEnv& getenv) {
 
 }  // namespace
 
-CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& getenv) {
+CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& getenv,
+                              bool stdin_is_terminal) {
     CliOutcome out;
     auto usage = [&out](std::string message) {
         out.kind = CliOutcome::Kind::UsageError;
@@ -111,7 +112,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& g
         for (const char* fleet_only : {"target", "concurrency", "per-host"})
             if (out.command_line.count(fleet_only))
                 return usage(std::string("--") + fleet_only + " goes with --config FILE");
-        auto target = build_target_config(out.options, getenv);
+        auto target = build_target_config(out.options, getenv, stdin_is_terminal);
         if (!target) return usage(target.error().message);
         out.target = std::move(*target);
     } catch (const cxxopts::exceptions::exception& e) {
@@ -132,10 +133,11 @@ std::string help_text() {
 Usage: imapcheck --host HOST --user USER [options]
        imapcheck --config FILE [--target NAME]... [options]
        imapcheck serve --config FILE [--listen ADDR:PORT]   (see imapcheck serve --help)
-The password comes from $IMAPCHECK_PASSWORD, --password-file or --netrc, never the command line.
+The password comes from $IMAPCHECK_PASSWORD, --password-file or --netrc, never the command line;
+with none of them, it is asked for when stdin is a terminal.
 
 Connection:
-  -H, --host HOST          IMAP server (name, IPv4 or IPv6 address)
+  -H, --host HOST          IMAP server (name, IPv4 or IPv6 address; the port goes in --port)
   -p, --port N             port (default 993 with --tls implicit, else 143)
       --tls MODE           implicit | starttls | none (default: implicit on port 993, else starttls)
       --connect-to ADDR[:PORT]  connect there, but verify the certificate for HOST

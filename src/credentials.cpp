@@ -11,6 +11,8 @@
 
 #include <openssl/crypto.h>
 
+#include "imapcheck/terminal_password.hpp"
+
 namespace imapcheck {
 namespace {
 
@@ -56,6 +58,18 @@ Result<Secret> from_netrc(const std::string& path, const std::string& host, std:
     for (auto& e : entries) OPENSSL_cleanse(e.password.data(), e.password.size());
     return usage("no entry for machine '" + host + "'" + (user.empty() ? "" : " and login '" + user + "'") +
                  " with a password in " + path);
+}
+
+// The answer to the prompt, kept for the process (a single run, one target): the rules read
+// the source before connecting and the run reads it again, and the person types it once.
+Result<Secret> prompted_password(const std::string& prompt) {
+    static Secret answer;
+    if (answer.empty()) {
+        auto typed = read_password_from_terminal(prompt);
+        if (!typed) return typed.error();
+        answer = std::move(*typed);
+    }
+    return Secret(std::string(answer.reveal()));
 }
 
 }  // namespace
@@ -106,6 +120,7 @@ Result<Secret> load_secret(const CredentialSources& sources, const std::string& 
                      " is set but empty; put the password in it, or unset it and use " +
                      "--password-file FILE or --netrc");
     }
+    if (sources.prompt) return prompted_password("Password for " + user + "@" + host + ": ");
     return usage("no password: set " + sources.password_env +
                  " in the environment, or use --password-file FILE or --netrc");
 }

@@ -374,13 +374,18 @@ void auth_rules(const Options& o, TargetConfig& c) {
     c.allow_plaintext_auth = o.flag("allow-plaintext-auth");
 }
 
-void credential_rules(const Options& o, TargetConfig& c, const GetEnv& getenv) {
+void credential_rules(const Options& o, TargetConfig& c, const GetEnv& getenv, bool may_prompt) {
     if (c.user.empty() && !o.flag("netrc") && !o.has("netrc-file"))
         reject("user", "--user is required (the account to log in as)");
     c.credentials.password_env = o.text("password-env");
     if (o.has("password-file")) c.credentials.password_file = o.text("password-file");
     c.credentials.netrc = o.flag("netrc");
     if (o.has("netrc-file")) c.credentials.netrc_file = o.text("netrc-file");
+    // ssh's way: a person at a terminal with no source configured is asked. A variable
+    // that is set but empty is a mistake to report, not a reason to ask.
+    c.credentials.prompt = may_prompt && !c.user.empty() && c.credentials.password_file.empty() &&
+                           !c.credentials.netrc && c.credentials.netrc_file.empty() &&
+                           !getenv(c.credentials.password_env);
     // Read now, so that a missing or unreadable source is a usage error before any
     // connection; the secret itself is dropped (wiped) here and read again by probe().
     auto secret = load_secret(c.credentials, c.host, c.user, getenv);
@@ -411,7 +416,8 @@ std::string with_origin(const OptionMap& map, const OptionError& e) {
 
 }  // namespace
 
-Result<TargetConfig> build_target_config(const OptionMap& map, const GetEnv& getenv) {
+Result<TargetConfig> build_target_config(const OptionMap& map, const GetEnv& getenv,
+                                         bool may_prompt) {
     Options o(map);
     TargetConfig c;
     try {
@@ -419,7 +425,7 @@ Result<TargetConfig> build_target_config(const OptionMap& map, const GetEnv& get
         auth_rules(o, c);
         check_rules(o, c);
         threshold_rules(o, c);
-        credential_rules(o, c, getenv);
+        credential_rules(o, c, getenv, may_prompt);
     } catch (const OptionError& e) {
         return make_error(Error::Kind::Usage, with_origin(map, e));
     }
