@@ -1,6 +1,8 @@
 // Component tests for --trace standing alone (issue 9): a header saying what was checked
 // and how (version, target, TLS mode, trust store, route, user), a closing result line,
 // and a server's control characters and invalid UTF-8 shown as \xNN escapes.
+#include <fstream>
+
 #include "component_fixture.hpp"
 
 namespace imapcheck {
@@ -44,6 +46,35 @@ TEST_F(ComponentTest, TraceOfAFailedRunEndsWithItsStatus) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("*: trust: not verified (--insecure)\n"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("*: result: CRITICAL (exit 2) in "), std::string::npos) << r.err;
+}
+
+TEST_F(ComponentTest, AFleetTraceFramesEachTargetUnderItsName) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    std::string dir = testing::make_temp_dir("imapcheck-trace-fleet");
+    std::string config = dir + "/fleet.yml";
+    std::ofstream(config) << "defaults: {host: localhost, port: " << server.port()
+                          << ", cacert: " << pki_->ca_pem
+                          << "}\ntargets:\n  - {name: good, user: alice}\n"
+                             "  - {name: bad, user: alice, password-env: WRONG_PW}\n";
+    ProcessResult r =
+        testing::run_process({testing::imapcheck_binary(), "--config", config, "--trace", "-",
+                              "--format", "json", "--concurrency", "1"},
+                             {{"IMAPCHECK_PASSWORD", kPassword}, {"WRONG_PW", "wrong-password"}},
+                             std::chrono::seconds(20));
+    std::filesystem::remove_all(dir);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    for (const char* name : {"[good] ", "[bad] "})
+        EXPECT_NE(r.err.find(std::string(name) + "      0.0 *: imapcheck "), std::string::npos)
+            << name << r.err;
+    auto good = r.err.find("*: result: OK (exit 0) in ");
+    auto bad = r.err.find("*: result: CRITICAL (exit 2) in ");
+    ASSERT_NE(good, std::string::npos) << r.err;
+    ASSERT_NE(bad, std::string::npos) << r.err;
+    EXPECT_EQ(r.err.rfind("[good] ", good), r.err.rfind('\n', good) + 1)
+        << "the result line has its name";
+    EXPECT_EQ(r.err.rfind("[bad] ", bad), r.err.rfind('\n', bad) + 1)
+        << "the result line has its name";
+    expect_no_password(r);
 }
 
 }  // namespace
