@@ -76,7 +76,8 @@ CliOutcome fleet(CliOutcome out, const GetEnv& getenv) {
 
 }  // namespace
 
-CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& getenv) {
+CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& getenv,
+                              bool stdin_is_terminal) {
     CliOutcome out;
     auto usage = [&out](std::string message) {
         out.kind = CliOutcome::Kind::UsageError;
@@ -111,7 +112,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& g
         for (const char* fleet_only : {"target", "concurrency", "per-host"})
             if (out.command_line.count(fleet_only))
                 return usage(std::string("--") + fleet_only + " goes with --config FILE");
-        auto target = build_target_config(out.options, getenv);
+        auto target = build_target_config(out.options, getenv, stdin_is_terminal);
         if (!target) return usage(target.error().message);
         out.target = std::move(*target);
     } catch (const cxxopts::exceptions::exception& e) {
@@ -132,20 +133,22 @@ std::string help_text() {
 Usage: imapcheck --host HOST --user USER [options]
        imapcheck --config FILE [--target NAME]... [options]
        imapcheck serve --config FILE [--listen ADDR:PORT]   (see imapcheck serve --help)
-The password comes from $IMAPCHECK_PASSWORD, --password-file or --netrc, never the command line.
+The password comes from $IMAPCHECK_PASSWORD, --password-file or --netrc, never the command line;
+with none of them, it is asked for when stdin is a terminal.
 
 Connection:
-  -H, --host HOST          IMAP server (name, IPv4 or IPv6 address)
+  -H, --host HOST          IMAP server (name, IPv4 or IPv6 address; the port goes in --port)
   -p, --port N             port (default 993 with --tls implicit, else 143)
       --tls MODE           implicit | starttls | none (default: implicit on port 993, else starttls)
       --connect-to ADDR[:PORT]  connect there, but verify the certificate for HOST
+                           (not curl's HOST1:PORT1:HOST2:PORT2 form)
       --proxy URL          e.g. socks5h://127.0.0.1:1080
   -4, --ipv4 / -6, --ipv6  use only IPv4 / IPv6
       --cacert FILE        trust these CA certificates (PEM) instead of the system store
   -k, --insecure           do not verify the certificate (the tls check then warns)
       --min-tls 1.2|1.3    lowest TLS version accepted
       --timeout SECONDS    bound for the whole run (default 30)
-      --connect-timeout SECONDS  bound for TCP, TLS and greeting (default 10)
+      --connect-timeout SECONDS  bound for TCP, TLS and greeting (default 10; not above --timeout)
       --command-timeout SECONDS  bound for each IMAP command's answer (default 15)
 Auth:
   -u, --user USER          account to log in as
@@ -173,7 +176,8 @@ Output:
                            junit       JUnit XML for CI test reports (GitLab, Jenkins)
                            prometheus  metrics for node_exporter's textfile collector
   -o, --output FILE        write the report to FILE (atomically) instead of stdout
-      --trace FILE|-       protocol transcript, passwords masked (- = stderr)
+      --trace FILE|-       protocol transcript with a header and the result, passwords masked
+                           (- = stderr)
       --no-color           no colour (also NO_COLOR)
 Many targets:
       --config FILE        check every target of a YAML config file (defaults, modules,

@@ -11,6 +11,8 @@
 
 #include <openssl/crypto.h>
 
+#include "imapcheck/terminal_password.hpp"
+
 namespace imapcheck {
 namespace {
 
@@ -58,12 +60,28 @@ Result<Secret> from_netrc(const std::string& path, const std::string& host, std:
                  " with a password in " + path);
 }
 
+// The answer to the prompt, kept for the process (a single run, one target): the rules read
+// the source before connecting and the run reads it again, and the person types it once.
+Result<Secret> prompted_password(const std::string& prompt) {
+    static Secret answer;
+    if (answer.empty()) {
+        auto typed = read_password_from_terminal(prompt);
+        if (!typed) return typed.error();
+        answer = std::move(*typed);
+    }
+    return Secret(std::string(answer.reveal()));
+}
+
 }  // namespace
 
 Result<Unit> check_private_file(const std::string& path, const char* what) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         return usage(std::string("cannot read ") + what + " '" + path + "': no such file or not accessible");
+    // Before the mode: a directory's usual 0755 would otherwise earn a chmod 600 hint.
+    if (S_ISDIR(st.st_mode))
+        return usage(std::string(what) + " '" + path +
+                     "' is a directory; give the path of the file itself");
     if (st.st_mode & (S_IRWXG | S_IRWXO))
         return usage(std::string(what) + " '" + path + "' is accessible by group or others (mode " +
                      octal_mode(st.st_mode) + "); run: chmod 600 '" + path + "'");
@@ -96,7 +114,13 @@ Result<Secret> load_secret(const CredentialSources& sources, const std::string& 
         }
         return from_netrc(path, host, user);
     }
-    if (auto value = getenv(sources.password_env); value && !value->empty()) return Secret(std::move(*value));
+    if (auto value = getenv(sources.password_env)) {
+        if (!value->empty()) return Secret(std::move(*value));
+        return usage(sources.password_env +
+                     " is set but empty; put the password in it, or unset it and use " +
+                     "--password-file FILE or --netrc");
+    }
+    if (sources.prompt) return prompted_password("Password for " + user + "@" + host + ": ");
     return usage("no password: set " + sources.password_env +
                  " in the environment, or use --password-file FILE or --netrc");
 }

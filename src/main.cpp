@@ -37,7 +37,7 @@ void show_progress(std::size_t done, std::size_t total, const Report& report) {
 }
 
 int run(int argc, char** argv) {
-    CliOutcome cli = parse_command_line(argc, argv, process_getenv);
+    CliOutcome cli = parse_command_line(argc, argv, process_getenv, ::isatty(STDIN_FILENO) == 1);
     switch (cli.kind) {
         case CliOutcome::Kind::Help:
             std::fputs(help_text().c_str(), stdout);

@@ -5,6 +5,7 @@
 #include "imapcheck/check.hpp"
 #include "imapcheck/credentials.hpp"
 #include "imapcheck/runner.hpp"
+#include "imapcheck/trace_frame.hpp"
 
 namespace imapcheck {
 
@@ -14,6 +15,7 @@ Report probe(const TargetConfig& config, Transport& transport, const ProbeOption
     Transcript& transcript = options.transcript ? *options.transcript : discard;
     RunResources resources{.transport = &transport};
     if (options.budget) resources.deadline = started + *options.budget;
+    trace_header(transcript, config);
 
     // Read again for this run: the source was checked when the config was built, but the
     // password is kept no longer than one run (a fleet holds many targets at once).
@@ -23,11 +25,13 @@ Report probe(const TargetConfig& config, Transport& transport, const ProbeOption
         Report report = run_sequence(config, transcript, started, {}, resources);
         report.unknown_causes.push_back(secret.error().message);
         report.notes.push_back("not run: " + secret.error().message);
+        trace_result(transcript, report);
         return report;
     }
     resources.password = &secret.value();
     Report report = run_sequence(config, transcript, started, check_registry(), resources);
     secret->wipe();
+    trace_result(transcript, report);
     return report;
 }
 

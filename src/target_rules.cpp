@@ -1,9 +1,18 @@
 // imapcheck: every rule and default of a target's configuration (SPEC §4), applied to an
 // option map whatever filled it. An error names the option where it was set: "--port" on
 // the command line, "(set by IMAPCHECK_PORT)", or "imapcheck.yml:12: targets[3].port".
+#include <arpa/inet.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
 
 #include "cli_options.hpp"
 #include "imapcheck/fleet.hpp"
@@ -104,11 +113,66 @@ std::optional<unsigned> port_number(const std::string& text) {
     return port >= 1 && port <= 65535 ? std::optional(port) : std::nullopt;
 }
 
+bool is_ipv4_literal(const std::string& text) {
+    in_addr a{};
+    return ::inet_pton(AF_INET, text.c_str(), &a) == 1;
+}
+
+// A zone ("fe80::1%eth0") is part of a link-local literal but not of inet_pton's syntax.
+bool is_ipv6_literal(const std::string& text) {
+    in6_addr a{};
+    return ::inet_pton(AF_INET6, text.substr(0, text.find('%')).c_str(), &a) == 1;
+}
+
+// Skips one host of curl's --connect-to syntax at `i`: "[V6]" or up to the next ':'.
+bool skip_curl_host(const std::string& v, std::size_t& i) {
+    if (i < v.size() && v[i] == '[') {
+        auto close = v.find(']', i);
+        if (close == std::string::npos) return false;
+        i = close + 1;
+    } else {
+        while (i < v.size() && v[i] != ':') ++i;
+    }
+    return true;
+}
+
+// curl's own --connect-to is HOST1:PORT1:HOST2:PORT2 (either host may be empty); someone
+// who knows curl writes that here. Returns the HOST2[:PORT2] part when `value` has that
+// form, so the message can show the form imapcheck wants.
+std::optional<std::string> curl_connect_to_target(const std::string& v) {
+    if (is_ipv6_literal(v)) return std::nullopt;  // "::1" has the colons but is an address
+    std::size_t i = 0;
+    if (!skip_curl_host(v, i) || i >= v.size() || v[i] != ':') return std::nullopt;
+    std::size_t port1 = ++i;
+    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+    if (i >= v.size() || v[i] != ':' || i - port1 > 5) return std::nullopt;
+    std::size_t host2 = ++i;
+    if (!skip_curl_host(v, i)) return std::nullopt;
+    if (i == v.size()) return v.substr(host2);
+    if (v[i] != ':') return std::nullopt;
+    if (i + 1 == v.size()) return v.substr(host2, i - host2);  // an empty PORT2: the same port
+    if (!port_number(v.substr(i + 1))) return std::nullopt;
+    return v.substr(host2);
+}
+
+[[noreturn]] void reject_curl_connect_to(const std::string& value, const std::string& target) {
+    std::string message = "--connect-to '" + value +
+                          "' is curl's HOST1:PORT1:HOST2:PORT2 form; imapcheck's --connect-to "
+                          "takes only where to connect, ADDR[:PORT] (HOST1:PORT1 are --host "
+                          "and --port)";
+    if (target.empty() || target.front() == ':')
+        message += "; to change only the port, use --port";
+    else
+        message += ": --connect-to " + target;
+    reject("connect-to", message);
+}
+
 // --connect-to ADDR, ADDR:PORT, [V6], [V6]:PORT or a bare IPv6 address, as libcurl's
 // CONNECT_TO wants the target: "ADDR:PORT" with IPv6 in brackets.
 std::string connect_to_entry(const std::string& value, unsigned default_port) {
     const std::string name = "connect-to";
     check_text(value, name);
+    if (auto target = curl_connect_to_target(value)) reject_curl_connect_to(value, *target);
     std::string addr = value, port;
     bool port_given = false;
     if (!addr.empty() && addr.front() == '[') {
@@ -136,6 +200,88 @@ std::string connect_to_entry(const std::string& value, unsigned default_port) {
     return addr + ":" + (port.empty() ? std::to_string(default_port) : port);
 }
 
+// --host: a name or an address, [V6] accepted for V6. "HOST:PORT" is refused with the fix,
+// since curl (and habit) would otherwise make it a host name that never resolves.
+std::string host_name(const std::string& value) {
+    const std::string bad = "--host '" + value + "' is not a host name or address";
+    auto refuse_port = [&value](const std::string& port) {
+        reject("host", "--host: '" + value + "' contains a port; give it with --port " + port);
+    };
+    std::string host = value;
+    if (!value.empty() && value.front() == '[') {
+        auto close = value.find(']');
+        if (close == std::string::npos) reject("host", bad);
+        std::string rest = value.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() == ':' && port_number(rest.substr(1))) refuse_port(rest.substr(1));
+            reject("host", bad);
+        }
+        host = value.substr(1, close - 1);  // accept [::1] as well as ::1
+    } else if (std::count(value.begin(), value.end(), ':') == 1) {
+        std::string port = value.substr(value.find(':') + 1);
+        if (port_number(port)) refuse_port(port);
+        reject("host", bad);
+    }
+    if (host.find(':') != std::string::npos && !is_ipv6_literal(host)) reject("host", bad);
+    if (host.empty() || host.find_first_of(" /\r\n@") != std::string::npos) reject("host", bad);
+    return host;
+}
+
+// -4/-6 against an address literal that can only be reached the other way: libcurl would
+// report "could not resolve" or "no route", which sends people looking at DNS. Through a
+// proxy the family only picks how the proxy is reached, so nothing is said then.
+void address_family_rules(const TargetConfig& c) {
+    if (c.ip_version == IpVersion::Any || !c.proxy.empty()) return;
+    std::string address = c.host;
+    const char* where = "--host";
+    if (!c.connect_to.empty()) {
+        address = c.connect_to.substr(0, c.connect_to.rfind(':'));
+        if (address.size() > 2 && address.front() == '[')
+            address = address.substr(1, address.size() - 2);
+        where = "--connect-to";
+    }
+    if (c.ip_version == IpVersion::V4 && is_ipv6_literal(address))
+        reject("ipv4", std::string("-4 (IPv4 only) cannot reach the IPv6 address ") + address +
+                           " of " + where + "; drop -4, or give an IPv4 address");
+    if (c.ip_version == IpVersion::V6 && is_ipv4_literal(address))
+        reject("ipv6", std::string("-6 (IPv6 only) cannot reach the IPv4 address ") + address +
+                           " of " + where + "; drop -6, or give an IPv6 address");
+}
+
+// --cacert is read here, so that a wrong path is a usage error naming the option rather
+// than a CRITICAL TLS failure blamed on the server. Counts the certificates the way
+// libcurl's OpenSSL backend loads them (PEM blocks; DER and keys do not count).
+void check_cacert(const std::string& path) {
+    const std::string quoted = "--cacert '" + path + "'";
+    const char* fix = "give a file of PEM CA certificates";
+    struct stat st {};
+    if (path.empty()) reject("cacert", std::string("--cacert needs a file name; ") + fix);
+    if (::stat(path.c_str(), &st) != 0)
+        reject("cacert", quoted + ": " + (errno == ENOENT ? "no such file" : std::strerror(errno)) +
+                             "; " + fix);
+    if (S_ISDIR(st.st_mode))
+        reject("cacert",
+               quoted + " is a directory; " + fix + " (concatenate them: cat DIR/*.pem > ca.pem)");
+    if (!S_ISREG(st.st_mode))
+        reject("cacert", quoted + " is not a regular file (it is read more than once); " + fix);
+    BIO* bio = BIO_new_file(path.c_str(), "r");
+    if (!bio) {
+        ERR_clear_error();
+        reject("cacert", quoted + " cannot be read (" + std::strerror(errno) + ")");
+    }
+    STACK_OF(X509_INFO)* infos = PEM_X509_INFO_read_bio(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    int certificates = 0;
+    for (int i = 0; infos && i < sk_X509_INFO_num(infos); ++i)
+        certificates += sk_X509_INFO_value(infos, i)->x509 != nullptr;
+    if (infos) sk_X509_INFO_pop_free(infos, X509_INFO_free);
+    ERR_clear_error();  // what OpenSSL queued here is not the TLS handshake's to report
+    if (certificates == 0)
+        reject("cacert", quoted + " holds no PEM certificate (no readable -----BEGIN " +
+                             "CERTIFICATE----- block); " + fix +
+                             " (a DER file: openssl x509 -inform der -in FILE -out ca.pem)");
+}
+
 OutputFormat output_format(const Options& o) {
     return choice<OutputFormat>(o, "format",
                                 {{"text", OutputFormat::Text},
@@ -147,11 +293,7 @@ OutputFormat output_format(const Options& o) {
 
 void connection_rules(const Options& o, TargetConfig& c) {
     if (!o.has("host")) reject("host", "--host is required (the IMAP server to check)");
-    c.host = o.text("host");
-    if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']')
-        c.host = c.host.substr(1, c.host.size() - 2);  // accept [::1] as well as ::1
-    if (c.host.empty() || c.host.find_first_of(" /\r\n@") != std::string::npos)
-        reject("host", "--host '" + c.host + "' is not a host name or address");
+    c.host = host_name(o.text("host"));
 
     std::optional<unsigned> port;
     if (o.has("port")) port = number<unsigned>(o, "port", 1, 65535);
@@ -168,7 +310,11 @@ void connection_rules(const Options& o, TargetConfig& c) {
     if (o.has("proxy")) c.proxy = o.text("proxy");
     if (o.flag("ipv4") && o.flag("ipv6")) reject("ipv6", "-4 and -6 exclude each other");
     c.ip_version = o.flag("ipv4") ? IpVersion::V4 : o.flag("ipv6") ? IpVersion::V6 : IpVersion::Any;
-    if (o.has("cacert")) c.cacert = o.text("cacert");
+    address_family_rules(c);
+    if (o.has("cacert")) {
+        c.cacert = o.text("cacert");
+        check_cacert(c.cacert);
+    }
     c.insecure = o.flag("insecure");
     if (o.has("min-tls")) {
         c.min_tls = o.text("min-tls");
@@ -178,6 +324,12 @@ void connection_rules(const Options& o, TargetConfig& c) {
     c.timeout = seconds_option(o, "timeout");
     c.connect_timeout = seconds_option(o, "connect-timeout");
     c.command_timeout = seconds_option(o, "command-timeout");
+    // Only when both are set: the default (10 s) under a short --timeout is simply cut
+    // short by the run's deadline, as the user asked.
+    if (o.has("connect-timeout") && c.connect_timeout > c.timeout)
+        reject("connect-timeout", "--connect-timeout " + o.text("connect-timeout") +
+                                      " must not be above --timeout " + o.text("timeout") +
+                                      " (the whole run's bound); lower it or raise --timeout");
 }
 
 void check_rules(const Options& o, TargetConfig& c) {
@@ -225,13 +377,18 @@ void auth_rules(const Options& o, TargetConfig& c) {
     c.allow_plaintext_auth = o.flag("allow-plaintext-auth");
 }
 
-void credential_rules(const Options& o, TargetConfig& c, const GetEnv& getenv) {
+void credential_rules(const Options& o, TargetConfig& c, const GetEnv& getenv, bool may_prompt) {
     if (c.user.empty() && !o.flag("netrc") && !o.has("netrc-file"))
         reject("user", "--user is required (the account to log in as)");
     c.credentials.password_env = o.text("password-env");
     if (o.has("password-file")) c.credentials.password_file = o.text("password-file");
     c.credentials.netrc = o.flag("netrc");
     if (o.has("netrc-file")) c.credentials.netrc_file = o.text("netrc-file");
+    // ssh's way: a person at a terminal with no source configured is asked. A variable
+    // that is set but empty is a mistake to report, not a reason to ask.
+    c.credentials.prompt = may_prompt && !c.user.empty() && c.credentials.password_file.empty() &&
+                           !c.credentials.netrc && c.credentials.netrc_file.empty() &&
+                           !getenv(c.credentials.password_env);
     // Read now, so that a missing or unreadable source is a usage error before any
     // connection; the secret itself is dropped (wiped) here and read again by probe().
     auto secret = load_secret(c.credentials, c.host, c.user, getenv);
@@ -255,13 +412,15 @@ std::string with_origin(const OptionMap& map, const OptionError& e) {
     const std::string& origin = it->second.origin;
     if (origin.starts_with("IMAPCHECK_")) return message + " (set by " + origin + ")";
     const std::string flag = "--" + e.option;
-    if (message.starts_with(flag + " ")) return origin + message.substr(flag.size());
+    if (message.starts_with(flag + " ") || message.starts_with(flag + ":"))
+        return origin + message.substr(flag.size());
     return origin + ": " + message;
 }
 
 }  // namespace
 
-Result<TargetConfig> build_target_config(const OptionMap& map, const GetEnv& getenv) {
+Result<TargetConfig> build_target_config(const OptionMap& map, const GetEnv& getenv,
+                                         bool may_prompt) {
     Options o(map);
     TargetConfig c;
     try {
@@ -269,7 +428,7 @@ Result<TargetConfig> build_target_config(const OptionMap& map, const GetEnv& get
         auth_rules(o, c);
         check_rules(o, c);
         threshold_rules(o, c);
-        credential_rules(o, c, getenv);
+        credential_rules(o, c, getenv, may_prompt);
     } catch (const OptionError& e) {
         return make_error(Error::Kind::Usage, with_origin(map, e));
     }

@@ -24,7 +24,10 @@ struct CliOutcome {
     OptionMap options;                    // both merged, the command line winning
 };
 
-CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& getenv);
+// `stdin_is_terminal`: a person runs it, so a missing password may be asked for (not in
+// --config fleet mode).
+CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& getenv,
+                              bool stdin_is_terminal = false);
 
 std::string help_text();
 std::string version_text();

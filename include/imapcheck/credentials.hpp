@@ -16,6 +16,9 @@ struct CredentialSources {
     std::string password_file;
     bool netrc = false;
     std::string netrc_file;  // empty: $HOME/.netrc
+    // Ask on the terminal when the variable is unset (only a single run from a terminal
+    // sets this). Asked once per process; later loads get the same answer.
+    bool prompt = false;
 };
 
 // Finds the secret; may fill `user` from a netrc login when it was not given. Errors are

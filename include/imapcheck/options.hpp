@@ -48,8 +48,10 @@ bool is_repeatable(const std::string& long_name);
 
 // The validated target. Reads the password source to check it can be read, resolving the
 // user from netrc when none was given, but keeps no password. Errors are usage errors
-// (exit 3) that name the option's origin.
-Result<TargetConfig> build_target_config(const OptionMap& options, const GetEnv& getenv);
+// (exit 3) that name the option's origin. With `may_prompt` (a single run whose stdin is a
+// terminal) and no password source set, the password is asked for on the terminal.
+Result<TargetConfig> build_target_config(const OptionMap& options, const GetEnv& getenv,
+                                         bool may_prompt = false);
 
 // --format, --output, --trace, colour (--no-color and NO_COLOR).
 Result<OutputSettings> build_output_settings(const OptionMap& options, const GetEnv& getenv);

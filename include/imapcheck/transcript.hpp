@@ -33,6 +33,12 @@ private:
     std::string prefix_;
 };
 
+// `text` as the transcript shows it: valid UTF-8 as it is; control characters (C0, DEL,
+// C1) and bytes that are not valid UTF-8 as "\xNN" escapes, so a hostile server cannot
+// drive the terminal and the bytes can still be read. A backslash stays as it is (IMAP
+// quoting uses it), so a server's own "\x41" text looks like an escape.
+std::string trace_printable(std::string_view text);
+
 // Masks what a client line may carry of a secret: LOGIN's password, AUTHENTICATE's
 // initial response, and SASL continuation lines (anything that is not "tag command").
 std::string redact_client_line(std::string_view line);

@@ -6,15 +6,64 @@
 
 namespace imapcheck {
 
+namespace {
+
+// Length of the well-formed UTF-8 sequence at the start of `text` (RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF), or 0.
+std::size_t utf8_sequence(std::string_view text) {
+    auto byte = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    unsigned char b = byte(0);
+    std::size_t length = b < 0x80             ? 1
+                         : (b & 0xe0) == 0xc0 ? 2
+                         : (b & 0xf0) == 0xe0 ? 3
+                         : (b & 0xf8) == 0xf0 ? 4
+                                              : 0;
+    if (length == 0 || length > text.size()) return 0;
+    unsigned code = length == 1 ? b : b & (0x7f >> length);
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((byte(i) & 0xc0) != 0x80) return 0;
+        code = (code << 6) | (byte(i) & 0x3f);
+    }
+    static constexpr unsigned kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kSmallest[length] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return 0;
+    return length;
+}
+
+}  // namespace
+
+std::string trace_printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    auto hex = [&out](unsigned char b) {
+        static constexpr char kDigits[] = "0123456789abcdef";
+        out += "\\x";
+        out += kDigits[b >> 4];
+        out += kDigits[b & 0xf];
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t n = utf8_sequence(text.substr(i));
+        auto b = static_cast<unsigned char>(text[i]);
+        // C0 controls and DEL; C1 controls (U+0080-U+009F, "\xc2\x9b" is CSI to some
+        // terminals) are escaped byte by byte like invalid UTF-8.
+        bool control = n == 1
+                           ? (b < 0x20 || b == 0x7f)
+                           : n == 2 && b == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0;
+        if (n == 0 || control) {
+            for (std::size_t k = 0; k < (n == 0 ? 1 : n); ++k)
+                hex(static_cast<unsigned char>(text[i + k]));
+            i += n == 0 ? 1 : n;
+        } else {
+            out.append(text.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
 void Transcript::write(char who, std::string_view text) {
     if (!sink_) return;
     // Control characters from a hostile server must not reach a terminal.
-    std::string clean;
-    clean.reserve(text.size());
-    for (char c : text) {
-        auto u = static_cast<unsigned char>(c);
-        clean.push_back(u < 0x20 || u == 0x7f ? '?' : c);
-    }
+    std::string clean = trace_printable(text);
     std::fprintf(sink_, "%s%9.1f %c: %s\n", prefix_.c_str(), elapsed_ms(start_), who,
                  clean.c_str());
     std::fflush(sink_);

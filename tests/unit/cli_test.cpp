@@ -178,8 +178,10 @@ TEST(Cli, NoPasswordAnywhereIsAUsageErrorNamingTheSources) {
     EXPECT_NE(out.message.find("--password-file"), std::string::npos) << out.message;
 }
 
-TEST(Cli, EmptyPasswordVariableCountsAsNoPassword) {
-    expect_usage_error(parse(base(), Env{{"IMAPCHECK_PASSWORD", ""}}), "IMAPCHECK_PASSWORD");
+TEST(Cli, EmptyPasswordVariableIsAUsageErrorSayingItIsEmpty) {
+    // Was "no password: set IMAPCHECK_PASSWORD", which misleads when it is set (issue 9).
+    expect_usage_error(parse(base(), Env{{"IMAPCHECK_PASSWORD", ""}}),
+                       "IMAPCHECK_PASSWORD is set but empty");
 }
 
 TEST(Cli, ConnectToPortTooLongForAnIntegerIsAUsageError) {
