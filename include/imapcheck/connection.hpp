@@ -25,6 +25,7 @@ struct CertificateFacts {
     std::string not_before, not_after;  // RFC 3339, UTC
     std::optional<long long> not_before_epoch, not_after_epoch;
     std::string sha256;  // fingerprint of the DER certificate, hex with colons
+    bool names_issuer_url = false;  // has an AIA caIssuers URL: issued under an intermediate
 };
 
 // One X.509 verification error (X509_V_ERR_*) and the depth of the certificate it is about

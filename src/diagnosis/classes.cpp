@@ -88,7 +88,6 @@ const std::vector<DiagnosisClass>& diagnosis_classes() {
         {"server.bug", "the server reports an internal error (SERVERBUG)",
          "check the server's log"},
         {"slow.step", "a step took longer than --slow-step", "check the server's load and log"},
-        {"run.timeout", "the run's --timeout ran out", "raise --timeout or find the slow step"},
         {"imapcheck.bug", "imapcheck itself failed (an internal error)", "please report it"},
     };
     return classes;

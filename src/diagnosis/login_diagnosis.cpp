@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 
 #include "imapcheck/diagnosis.hpp"
 
@@ -60,6 +61,8 @@ std::string password_origin(const TargetConfig& config, const Secret* password) 
         from = "from --password-file " + c.password_file;
     else if (c.netrc || !c.netrc_file.empty())
         from = "from the netrc file" + (c.netrc_file.empty() ? std::string() : " " + c.netrc_file);
+    else if (c.prompt && !std::getenv(c.password_env.c_str()))  // only a single run prompts
+        from = "typed at the prompt";
     else
         from = "from $" + c.password_env;
     if (!password) return from;

@@ -9,9 +9,10 @@
 namespace imapcheck::diagnosis {
 namespace {
 
-std::string days_phrase(long long seconds) {
-    long long days =
-        static_cast<long long>(std::floor(std::abs(static_cast<double>(seconds)) / 86400.0));
+// Whole days: "expired 3 days ago" counts the days gone by, "in 10 days" those to come.
+std::string days_phrase(long long seconds, bool to_come = false) {
+    const double d = std::abs(static_cast<double>(seconds)) / 86400.0;
+    long long days = static_cast<long long>(to_come ? std::ceil(d) : std::floor(d));
     if (days == 0) return "today";
     return std::to_string(days) + (days == 1 ? " day" : " days");
 }
@@ -71,7 +72,10 @@ std::vector<Finding> findings(const TlsFacts& tls, const TargetConfig& config, l
                        {"install a certificate from a CA on the server",
                         "or trust this one: --cacert with the server's certificate file"}});
     } else if (issuer_unknown(tls) && tls.chain_sent == 1 &&
-               !has(tls, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)) {
+               !has(tls, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) &&
+               (!config.cacert.empty() || (c && c->names_issuer_url))) {
+        // Sent alone, and either the CA was given (so its intermediate is what is missing)
+        // or the certificate points to its issuer's URL (as CA-issued ones do).
         out.push_back({"tls.chain_incomplete",
                        "the server sent only its own certificate, not the intermediate that signed "
                        "it (" +
@@ -101,7 +105,7 @@ std::vector<Finding> findings(const TlsFacts& tls, const TargetConfig& config, l
     if (c && has(tls, X509_V_ERR_CERT_NOT_YET_VALID, 0) && c->not_before_epoch)
         out.push_back({"tls.not_yet_valid",
                        "the certificate is valid only from " + c->not_before + ", in " +
-                           days_phrase(*c->not_before_epoch - now),
+                           days_phrase(*c->not_before_epoch - now, true),
                        {"check the clocks of this machine and the server (timedatectl)",
                         "or the certificate's dates"}});
     if (c && tls.name_matches == false) {

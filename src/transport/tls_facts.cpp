@@ -86,6 +86,14 @@ CertificateFacts certificate_facts(X509* cert) {
     };
     read_time(X509_get0_notBefore(cert), c.not_before, c.not_before_epoch);
     read_time(X509_get0_notAfter(cert), c.not_after, c.not_after_epoch);
+    if (auto* aia = static_cast<AUTHORITY_INFO_ACCESS*>(
+            X509_get_ext_d2i(cert, NID_info_access, nullptr, nullptr))) {
+        for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(aia); ++i)
+            c.names_issuer_url =
+                c.names_issuer_url ||
+                OBJ_obj2nid(sk_ACCESS_DESCRIPTION_value(aia, i)->method) == NID_ad_ca_issuers;
+        AUTHORITY_INFO_ACCESS_free(aia);
+    }
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (X509_digest(cert, EVP_sha256(), md, &len) == 1) {

@@ -14,6 +14,7 @@
 
 #include "component_fixture.hpp"
 #include "loopback.hpp"
+#include "raw_server.hpp"
 
 namespace imapcheck {
 namespace {
@@ -21,7 +22,7 @@ namespace {
 using namespace std::chrono_literals;
 using fake::Command;
 using fake::Session;
-using SteadyClock = std::chrono::steady_clock;
+using testing::RawServer;
 
 // The deadlines every run gets (seconds): whole run, TCP+TLS+greeting, each command.
 constexpr double kRunTimeout = 3, kConnectTimeout = 1, kCommandTimeout = 1;
@@ -31,78 +32,6 @@ constexpr double kRunTimeout = 3, kConnectTimeout = 1, kCommandTimeout = 1;
 void stall_until_the_client_leaves(Session& s) {
     for (;;) (void)s.read_line();  // ends with the client's close
 }
-
-// A one-connection loopback listener for what FakeImapServer cannot do (no greeting, a late
-// one, raw bytes): it plays `script` (wait, then write), then reads until the client hangs up.
-// Every wait is a short poll, so the destructor's join is prompt.
-class RawServer {
-  public:
-    struct Step {
-        std::chrono::milliseconds after;
-        std::string bytes;
-    };
-
-    explicit RawServer(std::vector<Step> script) : script_(std::move(script)) {
-        auto listener = testing::listen_on_loopback(4);
-        listen_fd_ = listener.fd;
-        port_ = listener.port;
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~RawServer() {
-        stop_ = true;
-        thread_.join();
-        ::close(listen_fd_);
-    }
-    RawServer(const RawServer&) = delete;
-    RawServer& operator=(const RawServer&) = delete;
-
-    uint16_t port() const { return port_; }
-    std::string received() const {
-        std::lock_guard lock(mutex_);
-        return received_;
-    }
-
-  private:
-    void serve() {
-        int client = -1;
-        for (auto give_up = SteadyClock::now() + 10s; client < 0 && !stop_;) {
-            if (SteadyClock::now() > give_up) return;
-            pollfd p{listen_fd_, POLLIN, 0};
-            if (::poll(&p, 1, 20) > 0)
-                client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        }
-        if (client < 0) return;
-        bool open = true;
-        for (const Step& step : script_) {
-            open = open && drain(client, step.after);
-            if (open)
-                open = ::send(client, step.bytes.data(), step.bytes.size(), MSG_NOSIGNAL) >= 0;
-        }
-        if (open) drain(client, 10s);
-        ::close(client);
-    }
-    // Records what the client sends for `ms`; false once it hung up or the test is over.
-    bool drain(int client, std::chrono::milliseconds ms) {
-        for (auto until = SteadyClock::now() + ms; !stop_ && SteadyClock::now() < until;) {
-            pollfd p{client, POLLIN, 0};
-            if (::poll(&p, 1, 20) <= 0) continue;
-            char buf[4096];
-            ssize_t got = ::recv(client, buf, sizeof buf, 0);
-            if (got <= 0) return false;
-            std::lock_guard lock(mutex_);
-            received_.append(buf, static_cast<std::size_t>(got));
-        }
-        return !stop_;
-    }
-
-    std::vector<Step> script_;
-    int listen_fd_ = -1;
-    uint16_t port_ = 0;
-    std::atomic<bool> stop_{false};
-    mutable std::mutex mutex_;
-    std::string received_;
-    std::thread thread_;
-};
 
 class HostileTest : public ComponentTest {
   protected:

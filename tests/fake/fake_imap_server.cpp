@@ -42,6 +42,7 @@ SSL_CTX* make_tls_context(const ServerOptions& o) {
     SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
     if (ctx == nullptr) fail_tls("SSL_CTX_new");
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    if (o.max_tls_1_2) SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
     if (SSL_CTX_use_certificate_chain_file(ctx, o.cert_file.c_str()) != 1 ||
         SSL_CTX_use_PrivateKey_file(ctx, o.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
         SSL_CTX_check_private_key(ctx) != 1) {
@@ -91,6 +92,7 @@ FakeImapServer::~FakeImapServer() {
         [[maybe_unused]] ssize_t n = ::write(stop_write_fd_, "x", 1);
     }
     if (thread_.joinable()) thread_.join();
+    for (auto& t : connection_threads_) t.join();
     release();
 }
 
@@ -120,7 +122,10 @@ void FakeImapServer::run() {
         // delayed ACK adds ~40 ms stalls to every multi-line response.
         int one = 1;
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        serve(fd);
+        if (core_->options.concurrent)
+            connection_threads_.emplace_back([this, fd] { serve(fd); });
+        else
+            serve(fd);
     }
 }
 

@@ -78,6 +78,7 @@ class FakeImapServer {
     std::condition_variable done_cv_;
     std::size_t done_ = 0;  // guarded by core_->mutex
     std::thread thread_;
+    std::vector<std::thread> connection_threads_;  // ServerOptions::concurrent
 };
 
 }  // namespace imapcheck::fake

@@ -41,6 +41,10 @@ std::vector<Mailbox> default_mailboxes();
 struct ServerOptions {
     TlsMode tls = TlsMode::None;
     std::string cert_file, key_file;  // PEM; required unless tls == None
+    bool max_tls_1_2 = false;         // offer no TLS version above 1.2
+    // Serve each connection in a thread of its own, as a real server does (a second
+    // connection is answered while the first waits); by default one at a time.
+    bool concurrent = false;
     std::string user = "alice", password = "secret";
 
     // The whole greeting line without CRLF. Empty means

@@ -136,7 +136,13 @@ TestPki make_test_pki(const std::string& dir) {
                 path("expired.pem"),
                 path("expired-key.pem"),
                 path("self-signed.pem"),
-                path("self-signed-key.pem")};
+                path("self-signed-key.pem"),
+                path("future.pem"),
+                path("future-key.pem"),
+                path("leaf-only.pem"),
+                path("leaf-only-key.pem"),
+                path("expiring.pem"),
+                path("expiring-key.pem")};
 
     KeyPtr ca_key = new_key();
     CertPtr ca = make_cert({"imapcheck test CA", "", -kDay, 365 * kDay, true}, ca_key.get(),
@@ -153,6 +159,15 @@ TestPki make_test_pki(const std::string& dir) {
          ca_key.get());
     leaf(pki.self_signed_cert, pki.self_signed_key, {"localhost", localhost, -3600, 90 * kDay},
          nullptr, nullptr);
+    leaf(pki.future_cert, pki.future_key, {"localhost", localhost, 10 * kDay, 90 * kDay}, ca.get(),
+         ca_key.get());
+    leaf(pki.expiring_cert, pki.expiring_key, {"localhost", localhost, -3600, 2 * kDay + 3600},
+         ca.get(), ca_key.get());
+    KeyPtr intermediate_key = new_key();
+    CertPtr intermediate = make_cert({"imapcheck test intermediate", "", -kDay, 365 * kDay, true},
+                                     intermediate_key.get(), ca.get(), ca_key.get());
+    leaf(pki.leaf_only_cert, pki.leaf_only_key, {"localhost", localhost, -3600, 90 * kDay},
+         intermediate.get(), intermediate_key.get());
     return pki;
 }
 

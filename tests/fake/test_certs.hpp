@@ -17,10 +17,18 @@ struct TestPki {
     std::string expired_cert, expired_key;
     // localhost names and valid dates, but self-signed: fails chain verification.
     std::string self_signed_cert, self_signed_key;
+    // localhost names, CA-signed, but notBefore in 10 days.
+    std::string future_cert, future_key;
+    // localhost names, signed by an intermediate CA that the CA signed; the file holds the
+    // leaf only, so a server using it sends no intermediate (an incomplete chain).
+    std::string leaf_only_cert, leaf_only_key;
+    // localhost names, CA-signed, notAfter in 2 days: inside the default warning windows.
+    std::string expiring_cert, expiring_key;
 };
 
 // Creates `dir` if needed and writes ca.pem, server.pem/server-key.pem, wrong-name*.pem,
-// expired*.pem and self-signed*.pem into it. Throws std::runtime_error on failure.
+// expired*.pem, self-signed*.pem, future*.pem, leaf-only*.pem and expiring*.pem into it. Throws
+// std::runtime_error on failure.
 TestPki make_test_pki(const std::string& dir);
 
 }  // namespace imapcheck::fake
