@@ -1,6 +1,7 @@
 // imapcheck: the health-check sequence of SPEC §2, in order, with what each step needs.
 // The order is the contract; a step whose prerequisite failed is skipped with the reason.
 #include <algorithm>
+#include <cstdio>
 
 #include "imapcheck/check.hpp"
 
@@ -64,6 +65,25 @@ CheckResult fail(std::string summary, Json details) {
 }
 CheckResult skip(std::string summary, Json details) {
     return {"", CheckStatus::Skip, 0, std::move(summary), std::move(details)};
+}
+
+CheckResult judge_count(CheckResult result, double value, const std::optional<Range>& warn_range,
+                        const std::optional<Range>& crit_range, const std::string& option) {
+    auto broke = [&](const Range& r, const char* level) {
+        char shown[32];
+        std::snprintf(shown, sizeof shown, "%g", value);
+        return std::string(shown) + (r.inside ? " is inside" : " is outside") + " --" + option +
+               "-" + level + " " + r.text;
+    };
+    if (result.status == CheckStatus::Fail || result.status == CheckStatus::Skip) return result;
+    if (crit_range && crit_range->alerts(value)) {
+        result.status = CheckStatus::Fail;
+        result.summary += ": " + broke(*crit_range, "crit");
+    } else if (warn_range && warn_range->alerts(value)) {
+        result.status = CheckStatus::Warn;
+        result.summary += ": " + broke(*warn_range, "warn");
+    }
+    return result;
 }
 
 CheckResult fail_reply(std::string_view verb, const Result<Reply>& reply, Json details) {

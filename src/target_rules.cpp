@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "cli_options.hpp"
+#include "imapcheck/check.hpp"
 #include "imapcheck/fleet.hpp"
 #include "imapcheck/imap/mutf7.hpp"
 #include "imapcheck/options.hpp"
@@ -197,6 +198,51 @@ void check_rules(const Options& o, TargetConfig& c) {
     for (const auto& folder : c.expect_folders) check_text(folder, "expect-folder");
 }
 
+// A check id of the registry, or a usage error with the closest one and the whole list.
+std::string check_id(const std::string& option, std::string word) {
+    while (!word.empty() && word.front() == ' ') word.erase(0, 1);
+    while (!word.empty() && word.back() == ' ') word.pop_back();
+    std::vector<std::string> ids;
+    for (const auto& check : check_registry()) ids.emplace_back(check.id);
+    if (std::find(ids.begin(), ids.end(), word) != ids.end()) return word;
+    std::string message = "--" + option + " '" + word + "' is not a check";
+    if (auto near = cli::closest_word(word, ids)) message += " (did you mean " + *near + "?)";
+    std::string all;
+    for (const auto& id : ids) all += (all.empty() ? "" : ", ") + id;
+    reject(option, message + "; the checks are " + all);
+}
+
+// --only and --skip take ids comma-separated, repeated, or (in a config file) as a list.
+std::vector<std::string> check_ids(const Options& o, const std::string& option) {
+    std::vector<std::string> ids;
+    for (const auto& value : o.all(option)) {
+        std::size_t start = 0;
+        while (start <= value.size()) {
+            auto end = std::min(value.find(',', start), value.size());
+            ids.push_back(check_id(option, value.substr(start, end - start)));
+            start = end + 1;
+        }
+    }
+    return ids;
+}
+
+void selection_rules(const Options& o, TargetConfig& c) {
+    c.only_checks = check_ids(o, "only");
+    c.skip_checks = check_ids(o, "skip");
+    if (o.has("quit-after")) c.quit_after = check_id("quit-after", o.text("quit-after"));
+    for (const auto& id : c.only_checks)
+        if (std::find(c.skip_checks.begin(), c.skip_checks.end(), id) != c.skip_checks.end())
+            reject("skip", "--skip " + id + " contradicts --only " + id);
+}
+
+// A --search-warn style option as a Monitoring Plugins range, if given.
+std::optional<Range> range_option(const Options& o, const std::string& name) {
+    if (!o.has(name)) return std::nullopt;
+    auto range = parse_range(o.text(name));
+    if (!range) reject(name, "--" + name + " " + range.error().message);
+    return *range;
+}
+
 void threshold_rules(const Options& o, TargetConfig& c) {
     c.quota_warn = number<double>(o, "quota-warn", 0, 100);
     c.quota_crit = number<double>(o, "quota-crit", 0, 100);
@@ -208,6 +254,10 @@ void threshold_rules(const Options& o, TargetConfig& c) {
         reject("cert-crit-days", "--cert-crit-days must not be above --cert-warn-days");
     if (o.has("warn-time")) c.warn_time_ms = number<double>(o, "warn-time", 0, 86400000);
     if (o.has("crit-time")) c.crit_time_ms = number<double>(o, "crit-time", 0, 86400000);
+    c.search_warn = range_option(o, "search-warn");
+    c.search_crit = range_option(o, "search-crit");
+    c.messages_warn = range_option(o, "messages-warn");
+    c.messages_crit = range_option(o, "messages-crit");
 }
 
 void auth_rules(const Options& o, TargetConfig& c) {
@@ -265,6 +315,7 @@ Result<TargetConfig> build_target_config(const OptionMap& map, const GetEnv& get
         connection_rules(o, c);
         auth_rules(o, c);
         check_rules(o, c);
+        selection_rules(o, c);
         threshold_rules(o, c);
         credential_rules(o, c, getenv);
     } catch (const OptionError& e) {
