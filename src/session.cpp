@@ -204,7 +204,8 @@ Session::InFlight* Session::owner_of(const imap::Response& r) {
         {"FETCH", "FETCH"},
         {"QUOTAROOT", "GETQUOTAROOT"},
         {"QUOTA", "GETQUOTAROOT"},
-        {"CAPABILITY", "CAPABILITY"}};
+        {"CAPABILITY", "CAPABILITY"},
+        {"NAMESPACE", "NAMESPACE"}};
     InFlight* oldest = nullptr;
     for (auto& f : in_flight_) {
         if (f.done) continue;

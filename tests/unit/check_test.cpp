@@ -115,6 +115,40 @@ TEST_F(CheckTest, ListWarnsAboutNamesThatAreNotModifiedUtf7) {
     EXPECT_EQ(r.details["mailboxes"][2]["name"], "Broken&Jjo");
 }
 
+TEST_F(CheckTest, ListAsksNamespaceOnceWhenAdvertisedAndFindsAFolderUnderItsPrefix) {
+    config_.expect_folders = {"Sent", "INBOX.Drafts", "Trash"};
+    CheckResult r = run(run_list,
+                        {{"NAMESPACE",
+                          "* NAMESPACE ((\"INBOX.\" \".\")) ((\"user.\" \".\")) NIL\r\n"
+                          "{tag} OK Namespace completed.\r\n"},
+                         {"LIST",
+                          "* LIST () \".\" INBOX\r\n"
+                          "* LIST (\\Sent) \".\" INBOX.Sent\r\n"
+                          "* LIST (\\Drafts) \".\" INBOX.Drafts\r\n"
+                          "{tag} OK List completed.\r\n"}},
+                        {"IMAP4rev1", "NAMESPACE"});
+    EXPECT_EQ(r.status, CheckStatus::Fail) << "Trash is nowhere";
+    EXPECT_EQ(r.details["missing"], Json::array({"Trash"}));
+    EXPECT_EQ(r.details["resolved"], (Json{{"Sent", "INBOX.Sent"}})) << r.details.dump();
+    EXPECT_NE(r.summary.find("Sent is INBOX.Sent"), std::string::npos) << r.summary;
+    EXPECT_EQ(r.details["namespace"]["personal"][0]["prefix"], "INBOX.");
+    EXPECT_EQ(r.details["namespace"]["personal"][0]["delimiter"], ".");
+    EXPECT_EQ(r.details["namespace"]["other"][0]["prefix"], "user.");
+    EXPECT_EQ(r.details["namespace"]["shared"], Json::array());
+    const std::string s = sent();
+    EXPECT_LT(s.find("NAMESPACE"), s.find("LIST")) << "both in one round trip: " << s;
+}
+
+TEST_F(CheckTest, ListWithoutNamespaceCapabilityAsksNoNamespaceAndNeedsTheFullName) {
+    config_.expect_folders = {"Sent"};
+    CheckResult r = run(run_list, {{"LIST",
+                                    "* LIST () \".\" INBOX\r\n* LIST () \".\" INBOX.Sent\r\n"
+                                    "{tag} OK List completed.\r\n"}});
+    EXPECT_EQ(r.status, CheckStatus::Fail);
+    EXPECT_EQ(sent().find("NAMESPACE"), std::string::npos) << sent();
+    EXPECT_FALSE(r.details.contains("namespace"));
+}
+
 TEST_F(CheckTest, LogoutWarnsWhenOkComesWithoutBye) {
     CheckResult r = run(run_logout, {{"LOGOUT", "{tag} OK Logout completed.\r\n", true}});
     EXPECT_EQ(r.status, CheckStatus::Warn);
