@@ -21,6 +21,7 @@ Json tls_details(const TargetConfig& config, const TlsFacts& tls,
         d["subject"] = tls.certificate->subject;
         d["issuer"] = tls.certificate->issuer;
         d["sans"] = tls.certificate->sans;
+        if (!tls.certificate->key_sha256.empty()) d["key_sha256"] = tls.certificate->key_sha256;
         if (!tls.certificate->not_after.empty()) d["not_after"] = tls.certificate->not_after;
         if (tls.certificate->not_after_epoch)
             d["not_after_epoch"] = *tls.certificate->not_after_epoch;

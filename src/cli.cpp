@@ -165,6 +165,12 @@ fetch quota logout; comma-separated or repeated):
       --only CHECK         run only these, the checks they need, and logout
       --skip CHECK         leave these out; a check that needs one is skipped too
       --quit-after CHECK   run nothing after CHECK but logout (tls: no credentials sent)
+Baselines (after a deploy: what must not change):
+      --save-baseline FILE write this run's baseline (JSON, schema imapcheck.baseline/1)
+      --baseline FILE      compare with a saved baseline (the baseline check, -/+ lines)
+      --baseline-ignore FIELD  do not compare FIELD (repeatable, comma-separated): greeting
+                           capabilities auth_mechanisms tls certificate namespace folders
+                           uidvalidity messages quota
 Thresholds:
       --quota-warn PCT     (default 80)     --quota-crit PCT     (default 95)
       --cert-warn-days N   (default 14)     --cert-crit-days N   (default 3)

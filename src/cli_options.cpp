@@ -41,6 +41,10 @@ const std::vector<OptionSpec>& option_table() {
         {"only", true, nullptr, true},
         {"skip", true, nullptr, true},
         {"quit-after", true, nullptr},
+        // Baselines
+        {"save-baseline", true, nullptr},
+        {"baseline", true, nullptr},
+        {"baseline-ignore", true, nullptr, true},
         // Thresholds
         {"quota-warn", true, "80"},
         {"quota-crit", true, "95"},

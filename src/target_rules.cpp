@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "cli_options.hpp"
+#include "imapcheck/baseline.hpp"
 #include "imapcheck/check.hpp"
 #include "imapcheck/fleet.hpp"
 #include "imapcheck/imap/mutf7.hpp"
@@ -226,6 +227,39 @@ std::vector<std::string> check_ids(const Options& o, const std::string& option) 
     return ids;
 }
 
+// --baseline is read now, so that a missing or foreign file is a usage error before any
+// connection; probe() reads it again for the comparison.
+void baseline_rules(const Options& o, TargetConfig& c) {
+    if (o.has("save-baseline")) c.save_baseline = o.text("save-baseline");
+    if (o.has("baseline")) {
+        c.baseline = o.text("baseline");
+        if (auto saved = load_baseline(c.baseline); !saved)
+            reject("baseline", saved.error().message);
+    }
+    if ((o.has("save-baseline") && c.save_baseline.empty()) ||
+        (o.has("baseline") && c.baseline.empty()))
+        reject(c.save_baseline.empty() ? "save-baseline" : "baseline", "a baseline needs a FILE");
+    const auto& fields = baseline_fields();
+    for (const auto& value : o.all("baseline-ignore")) {
+        std::size_t start = 0;
+        while (start <= value.size()) {
+            auto end = std::min(value.find(',', start), value.size());
+            std::string field = value.substr(start, end - start);
+            start = end + 1;
+            if (std::find(fields.begin(), fields.end(), field) != fields.end()) {
+                c.baseline_ignore.push_back(field);
+                continue;
+            }
+            std::string message = "--baseline-ignore '" + field + "' is not a baseline field";
+            if (auto near = cli::closest_word(field, fields))
+                message += " (did you mean " + *near + "?)";
+            std::string all;
+            for (const auto& f : fields) all += (all.empty() ? "" : ", ") + f;
+            reject("baseline-ignore", message + "; the fields are " + all);
+        }
+    }
+}
+
 void selection_rules(const Options& o, TargetConfig& c) {
     c.only_checks = check_ids(o, "only");
     c.skip_checks = check_ids(o, "skip");
@@ -316,6 +350,7 @@ Result<TargetConfig> build_target_config(const OptionMap& map, const GetEnv& get
         auth_rules(o, c);
         check_rules(o, c);
         selection_rules(o, c);
+        baseline_rules(o, c);
         threshold_rules(o, c);
         credential_rules(o, c, getenv);
     } catch (const OptionError& e) {

@@ -53,6 +53,10 @@ struct TargetConfig {
     std::vector<std::string> only_checks;  // --only: these and what they need, and logout
     std::vector<std::string> skip_checks;  // --skip: these, and what needs them
     std::string quit_after;                // --quit-after: nothing after it but logout
+    // Baselines (README, "Baselines"): files, and the fields not compared.
+    std::string save_baseline;  // --save-baseline FILE: written after the run
+    std::string baseline;       // --baseline FILE: compared as the `baseline` check
+    std::vector<std::string> baseline_ignore;
 
     // Thresholds
     double quota_warn = 80;

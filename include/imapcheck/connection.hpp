@@ -21,6 +21,7 @@ namespace imapcheck {
 struct CertificateFacts {
     std::string subject, issuer;
     std::vector<std::string> sans;
+    std::string key_sha256;            // of the public key (SubjectPublicKeyInfo, DER), hex
     std::string not_after;             // RFC 3339, UTC
     std::optional<long long> not_after_epoch;
 };

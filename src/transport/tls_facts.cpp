@@ -2,6 +2,7 @@
 // Used for the `tls` check: what was negotiated, who the certificate names, when it expires.
 #include "tls_facts.hpp"
 
+#include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -59,6 +60,24 @@ std::vector<std::string> subject_alt_names(X509* cert) {
     return out;
 }
 
+// SHA-256 of the certificate's public key (SubjectPublicKeyInfo, DER), in hex: the same key
+// in a renewed certificate keeps it (what HPKP-style pins and baselines compare).
+std::string key_sha256(X509* cert) {
+    unsigned char* der = nullptr;
+    int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+    if (n <= 0) return "";
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(der, static_cast<std::size_t>(n), digest);
+    OPENSSL_free(der);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : digest) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out;
+}
+
 }  // namespace
 
 void read_tls_facts(SSL* ssl, TlsFacts& facts) {
@@ -74,6 +93,7 @@ CertificateFacts certificate_facts(X509* cert) {
     c.subject = name_to_string(X509_get_subject_name(cert));
     c.issuer = name_to_string(X509_get_issuer_name(cert));
     c.sans = subject_alt_names(cert);
+    c.key_sha256 = key_sha256(cert);
     struct tm tm {};
     if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) == 1) {
         char buf[32];
