@@ -2,6 +2,7 @@
 // its flags and the hierarchy delimiter; names decoded from modified UTF-7 for the report.
 // With NAMESPACE advertised (RFC 2342) it is asked once, in the same round trip, and an
 // --expect-folder given without the personal prefix ("Sent" for "INBOX.Sent") is found.
+// The server's ID (RFC 2971) goes in the same round trip when advertised, for baselines.
 #include <algorithm>
 #include <cctype>
 
@@ -51,6 +52,24 @@ Json read_namespace(const Result<Reply>& reply) {
     return nullptr;
 }
 
+// * ID ("name" "Dovecot" ...) as {"name": "Dovecot", ...} (a NIL value as null); null for
+// * ID NIL or an answer that could not be read.
+Json read_id(const Result<Reply>& reply) {
+    if (!reply || !reply->ok()) return nullptr;
+    for (const auto& r : reply->untagged) {
+        if (r.name != "ID" || r.data.empty() || r.data[0].kind != imap::Value::Kind::List) continue;
+        Json out = Json::object();
+        const auto& items = r.data[0].items;
+        for (std::size_t i = 0; i + 1 < items.size(); i += 2)
+            if (items[i].is_string_like())
+                out[items[i].text] = items[i + 1].kind == imap::Value::Kind::Nil
+                                         ? Json(nullptr)
+                                         : Json(items[i + 1].text);
+        return out;
+    }
+    return nullptr;
+}
+
 // `wanted` as one of `names`, directly or under a personal namespace's prefix.
 std::optional<std::string> find_folder(const std::string& wanted,
                                        const std::vector<std::string>& names, const Json& ns) {
@@ -80,12 +99,21 @@ CheckResult run_list(RunContext& ctx) {
     const imap::Command namespace_command("NAMESPACE");
     const bool asks_namespace =
         session.has_capability("NAMESPACE") && session.send_ahead(namespace_command, ctx.deadline);
+    // ID NIL: we tell the server nothing about ourselves, and ask what it says it is.
+    imap::Command id_command("ID");
+    id_command.raw("NIL");
+    const bool asks_id =
+        session.has_capability("ID") && session.send_ahead(id_command, ctx.deadline);
     auto reply = session.run(*plan_list(ctx).command, ctx.deadline);
     Json ns = nullptr;
     if (asks_namespace) {
         ns = read_namespace(session.run(namespace_command, ctx.deadline));
         if (CheckResult* capability = ctx.report.find("capability"))
             capability->details["namespace"] = ns;
+    }
+    if (asks_id) {
+        Json id = read_id(session.run(id_command, ctx.deadline));
+        if (CheckResult* capability = ctx.report.find("capability")) capability->details["id"] = id;
     }
     if (!reply || !reply->ok()) return fail_reply("LIST", reply);
 

@@ -167,8 +167,8 @@ void compare_quota(Diff& d, const Json& was, const Json& now) {
 
 const std::vector<std::string>& baseline_fields() {
     static const std::vector<std::string> fields = {
-        "greeting",  "capabilities", "auth_mechanisms", "tls",      "certificate",
-        "namespace", "folders",      "uidvalidity",     "messages", "quota"};
+        "greeting",  "id",      "capabilities", "auth_mechanisms", "tls",  "certificate",
+        "namespace", "folders", "uidvalidity",  "messages",        "quota"};
     return fields;
 }
 
@@ -217,6 +217,7 @@ Json baseline_of(const Report& report) {
         f["capabilities"] = caps;
         if (d->contains("before_login"))
             f["auth_mechanisms"] = auth_mechanisms((*d)["before_login"]);
+        if (d->contains("id") && (*d)["id"].is_object()) f["id"] = (*d)["id"];
     }
     if (const Json* d = passed_details(report, "tls"); d && d->contains("version")) {
         f["tls"] = {{"version", (*d)["version"]}, {"cipher", d->value("cipher", "")}};
@@ -292,6 +293,8 @@ CheckResult compare_baseline(const Json& saved, const Json& current,
     };
     if (both("greeting", "greeting") && was["greeting"] != now["greeting"])
         d.changed("greeting", CheckStatus::Warn, was["greeting"], now["greeting"], "greeting");
+    if (both("id", "id") && was["id"] != now["id"])
+        d.changed("id", CheckStatus::Warn, was["id"], now["id"], "ID");
     if (both("capabilities", "capabilities"))
         for (const char* when : {"before_tls", "before_login", "after_login"})
             if (was["capabilities"].contains(when) && now["capabilities"].contains(when))

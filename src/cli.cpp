@@ -169,8 +169,8 @@ Baselines (after a deploy: what must not change):
       --save-baseline FILE write this run's baseline (JSON, schema imapcheck.baseline/1)
       --baseline FILE      compare with a saved baseline (the baseline check, -/+ lines)
       --baseline-ignore FIELD  do not compare FIELD (repeatable, comma-separated): greeting
-                           capabilities auth_mechanisms tls certificate namespace folders
-                           uidvalidity messages quota
+                           id capabilities auth_mechanisms tls certificate namespace
+                           folders uidvalidity messages quota
 Thresholds:
       --quota-warn PCT     (default 80)     --quota-crit PCT     (default 95)
       --cert-warn-days N   (default 14)     --cert-crit-days N   (default 3)

@@ -205,7 +205,8 @@ Session::InFlight* Session::owner_of(const imap::Response& r) {
         {"QUOTAROOT", "GETQUOTAROOT"},
         {"QUOTA", "GETQUOTAROOT"},
         {"CAPABILITY", "CAPABILITY"},
-        {"NAMESPACE", "NAMESPACE"}};
+        {"NAMESPACE", "NAMESPACE"},
+        {"ID", "ID"}};
     InFlight* oldest = nullptr;
     for (auto& f : in_flight_) {
         if (f.done) continue;

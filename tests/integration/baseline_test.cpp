@@ -118,8 +118,9 @@ TEST_F(BaselineDovecotTest, ASavedBaselineIsValidAndHasEveryField) {
     std::ifstream in(path("inbox.json"));
     json saved = json::parse(in);
     EXPECT_EQ(saved["schema"], "imapcheck.baseline/1");
-    for (const char* field : {"greeting", "capabilities", "auth_mechanisms", "tls", "certificate",
-                              "namespace", "folders", "mailbox", "quota"})
+    EXPECT_EQ(saved["fields"]["id"]["name"], "Dovecot") << "ID (RFC 2971)";
+    for (const char* field : {"greeting", "id", "capabilities", "auth_mechanisms", "tls",
+                              "certificate", "namespace", "folders", "mailbox", "quota"})
         EXPECT_TRUE(saved["fields"].contains(field)) << field;
     EXPECT_EQ(saved["fields"]["certificate"]["key_sha256"].get<std::string>().size(), 64u);
 }

@@ -135,6 +135,16 @@ TEST_F(BaselineTest, MessagesFailOnlyWhenTheyFellByMoreThanTheTolerance) {
     EXPECT_EQ(compare().status, CheckStatus::Pass) << "new mail is no change";
 }
 
+TEST_F(BaselineTest, AChangedServerIdWarns) {
+    saved["fields"]["id"] = {{"name", "Dovecot"}};
+    field("id") = {{"name", "Dovecot"}, {"version", "2.4.1"}};
+    CheckResult r = compare();
+    EXPECT_EQ(r.status, CheckStatus::Warn);
+    EXPECT_EQ(diff(r),
+              (std::vector<std::string>{"- ID {\"name\":\"Dovecot\"}",
+                                        "+ ID {\"name\":\"Dovecot\",\"version\":\"2.4.1\"}"}));
+}
+
 TEST_F(BaselineTest, AChangedGreetingOrQuotaLimitWarns) {
     field("greeting") = "* OK Dovecot (Ubuntu) ready.";
     EXPECT_EQ(compare().status, CheckStatus::Warn);

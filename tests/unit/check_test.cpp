@@ -139,6 +139,19 @@ TEST_F(CheckTest, ListAsksNamespaceOnceWhenAdvertisedAndFindsAFolderUnderItsPref
     EXPECT_LT(s.find("NAMESPACE"), s.find("LIST")) << "both in one round trip: " << s;
 }
 
+TEST_F(CheckTest, ListAsksTheServersIdOnceWhenAdvertisedForTheCapabilityDetails) {
+    report_.checks.push_back({"capability", CheckStatus::Pass, 0, "", Json::object()});
+    CheckResult r =
+        run(run_list,
+            {{"ID", "* ID (\"name\" \"Dovecot\" \"os\" NIL)\r\n{tag} OK ID completed.\r\n"},
+             {"LIST", "* LIST () \".\" INBOX\r\n{tag} OK List completed.\r\n"}},
+            {"IMAP4rev1", "ID"});
+    EXPECT_EQ(r.status, CheckStatus::Pass) << r.summary;
+    EXPECT_EQ(report_.checks[0].details["id"], (Json{{"name", "Dovecot"}, {"os", nullptr}}));
+    EXPECT_NE(sent().find(" ID NIL\r\n"), std::string::npos) << sent();
+    EXPECT_LT(sent().find(" ID NIL"), sent().find(" LIST ")) << "in the same round trip";
+}
+
 TEST_F(CheckTest, ListWithoutNamespaceCapabilityAsksNoNamespaceAndNeedsTheFullName) {
     config_.expect_folders = {"Sent"};
     CheckResult r = run(run_list, {{"LIST",

@@ -83,10 +83,12 @@ std::vector<Exchange> exchanges(const std::vector<std::string>& recorded) {
     for (const auto& [verb, reply] : replies) {
         out.push_back({verb, reply, verb == "LOGOUT"});
     }
-    // The recording's client sent no NAMESPACE, which `list` asks for since the server
-    // advertises it (RFC 2342): the sandbox Dovecot's own answer to it, as its trace shows.
+    // The recording's client sent no NAMESPACE or ID, which `list` asks for since the server
+    // advertises them (RFC 2342, RFC 2971): the sandbox Dovecot's own answers, as its trace
+    // shows them.
     out.push_back(
         {"NAMESPACE", "* NAMESPACE ((\"\" \".\")) NIL NIL\r\n{tag} OK Namespace completed.\r\n"});
+    out.push_back({"ID", "* ID (\"name\" \"Dovecot\")\r\n{tag} OK ID completed.\r\n"});
     return out;
 }
 
@@ -156,7 +158,7 @@ TEST(RecordedSession, DovecotsOwnBytesGiveTheSeededAccountsResults) {
     }
     EXPECT_EQ(verbs,
               (std::vector<std::string>{"AUTHENTICATE", "STATUS", "EXAMINE", "SEARCH", "NAMESPACE",
-                                        "LIST", "FETCH", "GETQUOTAROOT", "LOGOUT"}));
+                                        "ID", "LIST", "FETCH", "GETQUOTAROOT", "LOGOUT"}));
     EXPECT_EQ(sent.find("Sandbox pw"), std::string::npos) << "the password went base64-encoded";
 }
 
