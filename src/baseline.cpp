@@ -221,10 +221,16 @@ Json baseline_of(const Report& report) {
     }
     if (const Json* d = passed_details(report, "tls"); d && d->contains("version")) {
         f["tls"] = {{"version", (*d)["version"]}, {"cipher", d->value("cipher", "")}};
-        if (d->contains("issuer"))
+        if (d->contains("issuer")) {
             f["certificate"] = {{"key_sha256", d->value("key_sha256", "")},
                                 {"issuer", (*d)["issuer"]},
                                 {"sans", d->value("sans", Json::array())}};
+            // Dates as a window, not a value: any certificate that expires no earlier than
+            // this one (a renewal) is no change; one that expires earlier is an older
+            // certificate come back.
+            if (d->contains("not_after"))
+                f["certificate"]["expires_not_before"] = (*d)["not_after"];
+        }
     }
     if (const Json* d = passed_details(report, "list")) {
         if (d->contains("namespace") && (*d)["namespace"].is_object())
@@ -321,6 +327,13 @@ CheckResult compare_baseline(const Json& saved, const Json& current,
             a["key_sha256"] != b["key_sha256"])
             d.changed("certificate", CheckStatus::Warn, a["key_sha256"], b["key_sha256"],
                       "certificate key SHA-256");
+        // Of the same issuer and names (another issuer already fails). RFC 3339 UTC times
+        // of one format compare as text.
+        if (a["issuer"] == b["issuer"] && a["sans"] == b["sans"] &&
+            a.contains("expires_not_before") && b.contains("expires_not_before") &&
+            b["expires_not_before"].get<std::string>() < a["expires_not_before"].get<std::string>())
+            d.changed("certificate", CheckStatus::Warn, a["expires_not_before"],
+                      b["expires_not_before"], "certificate expiry");
     }
     if (both("namespace", "namespace") && was["namespace"] != now["namespace"])
         d.changed("namespace", CheckStatus::Warn, was["namespace"], now["namespace"], "namespace");

@@ -37,7 +37,8 @@ TEST_F(BaselineTest, HoldsWhatTheRunEstablishedNormalised) {
     EXPECT_EQ(f["auth_mechanisms"], Json({"PLAIN"}));
     EXPECT_EQ(f["tls"]["version"], "TLSv1.3");
     EXPECT_EQ(f["certificate"]["issuer"], "CN=imapcheck sandbox CA");
-    EXPECT_FALSE(f["certificate"].contains("not_after")) << "dates are not kept";
+    EXPECT_EQ(f["certificate"]["expires_not_before"], "2027-02-22T18:15:36Z")
+        << "the expiry is kept as the start of a window";
     EXPECT_EQ(f["folders"].size(), 4u);
     EXPECT_EQ(f["mailbox"]["uidvalidity"], 1700000001);
     EXPECT_EQ(f["mailbox"]["messages"], 5);
@@ -96,6 +97,16 @@ TEST_F(BaselineTest, ANewKeyFromTheSameIssuerWarnsAnotherIssuerFails) {
               (std::vector<std::string>{"- certificate issuer CN=imapcheck sandbox CA",
                                         "+ certificate issuer CN=Another CA"}))
         << "a new issuer's key is not reported as well";
+}
+
+TEST_F(BaselineTest, ARenewedCertificateIsNoChangeAnOlderOneWarns) {
+    field("certificate")["expires_not_before"] = "2027-05-01T00:00:00Z";
+    EXPECT_EQ(compare().status, CheckStatus::Pass) << "expires later: a renewal";
+    field("certificate")["expires_not_before"] = "2027-01-01T00:00:00Z";
+    CheckResult r = compare();
+    EXPECT_EQ(r.status, CheckStatus::Warn);
+    EXPECT_EQ(diff(r), (std::vector<std::string>{"- certificate expiry 2027-02-22T18:15:36Z",
+                                                 "+ certificate expiry 2027-01-01T00:00:00Z"}));
 }
 
 TEST_F(BaselineTest, ARenamedFolderIsALostOneAndANewOne) {
