@@ -1,6 +1,7 @@
 // imapcheck: the health-check sequence of SPEC §2, in order, with what each step needs.
 // The order is the contract; a step whose prerequisite failed is skipped with the reason.
 #include <algorithm>
+#include <cstdio>
 
 #include "imapcheck/check.hpp"
 #include "imapcheck/diagnosis.hpp"
@@ -106,6 +107,37 @@ Diagnosis protocol_deviation(std::string cause, std::string evidence) {
 
 CheckResult deviation(CheckResult result, std::string evidence) {
     result.diagnosis = protocol_deviation(result.summary, std::move(evidence));
+    return result;
+}
+
+CheckResult judge_count(CheckResult result, double value, const std::optional<Range>& warn_range,
+                        const std::optional<Range>& crit_range, const std::string& option) {
+    auto broke = [&](const Range& r, const char* level) {
+        char shown[32];
+        std::snprintf(shown, sizeof shown, "%g", value);
+        return std::string(shown) + (r.inside ? " is inside" : " is outside") + " --" + option +
+               "-" + level + " " + r.text;
+    };
+    if (result.status == CheckStatus::Fail || result.status == CheckStatus::Skip) return result;
+    const Range* crossed = crit_range && crit_range->alerts(value)   ? &*crit_range
+                           : warn_range && warn_range->alerts(value) ? &*warn_range
+                                                                     : nullptr;
+    if (!crossed) return result;
+    const bool critical = crossed == &*crit_range;
+    const std::string words = broke(*crossed, critical ? "crit" : "warn");
+    result.status = critical ? CheckStatus::Fail : CheckStatus::Warn;
+    result.summary += ": " + words;
+    result.diagnosis =
+        Diagnosis{"count.range",
+                  "the " +
+                      std::string(option == "messages" ? "mailbox's message count"
+                                                       : "number of SEARCH hits") +
+                      " " + words,
+                  {option == "messages"
+                       ? "a mailbox that fills up: see what lands in it (a bounce box, a queue)"
+                       : "a delivery probe that finds nothing: check that mail arrives",
+                   "--" + option + "-warn / --" + option + "-crit RANGE to set the bounds"},
+                  words};
     return result;
 }
 

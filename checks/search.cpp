@@ -68,9 +68,11 @@ CheckResult run_search(RunContext& ctx) {
         ctx.session->note_deviation("SEARCH " + ctx.config.search +
                                     " answered OK without the * SEARCH response RFC 3501 "
                                     "requires even when nothing matches; taken as no matches");
-    return pass(std::to_string(count) + " message" + (count == 1 ? "" : "s") + " match " +
-                    ctx.config.search,
-                details);
+    return judge_count(pass(std::to_string(count) + " message" + (count == 1 ? "" : "s") +
+                                " match " + ctx.config.search,
+                            details),
+                       static_cast<double>(count), ctx.config.search_warn, ctx.config.search_crit,
+                       "search");
 }
 
 }  // namespace imapcheck

@@ -62,10 +62,17 @@ CheckResult run_status(RunContext& ctx) {
         details[json_key] = v->number;
         summary += " " + std::string(key) + " " + std::to_string(v->number);
     }
-    if (!complete)
-        return warn(summary + " (server left out some of the items asked for)", details)
-            .because(protocol_deviation("STATUS left out items that were asked for", summary));
-    return pass(summary, details);
+    CheckResult result =
+        complete ? pass(summary, details)
+                 : warn(summary + " (server left out some of the items asked for)", details)
+                       .because(protocol_deviation("STATUS left out items that were asked for",
+                                                   summary));
+    // --messages-warn/--messages-crit: a bounce box that fills up, a probe box that stays empty.
+    // Without MESSAGES the check already warns that the server left it out.
+    if (details.contains("messages"))
+        return judge_count(std::move(result), details["messages"].get<double>(),
+                           ctx.config.messages_warn, ctx.config.messages_crit, "messages");
+    return result;
 }
 
 }  // namespace imapcheck

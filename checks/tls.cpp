@@ -23,6 +23,7 @@ Json tls_details(const TargetConfig& config, const TlsFacts& tls,
         d["issuer"] = tls.certificate->issuer;
         d["sans"] = tls.certificate->sans;
         if (!tls.certificate->not_before.empty()) d["not_before"] = tls.certificate->not_before;
+        if (!tls.certificate->key_sha256.empty()) d["key_sha256"] = tls.certificate->key_sha256;
         if (!tls.certificate->not_after.empty()) d["not_after"] = tls.certificate->not_after;
         if (!tls.certificate->sha256.empty()) d["sha256"] = tls.certificate->sha256;
         if (tls.certificate->not_after_epoch)

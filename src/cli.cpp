@@ -163,11 +163,26 @@ Checks:
       --search CRITERIA    IMAP SEARCH criteria (default UNSEEN)
       --fetch-bytes N      bytes of message text to fetch (default 4096; 0 = header only)
       --expect-folder NAME fail unless LIST shows NAME (repeatable)
+Part of the sequence (CHECK: connect tls capability login list status select search
+fetch quota logout; comma-separated or repeated):
+      --only CHECK         run only these, the checks they need, and logout
+      --skip CHECK         leave these out; a check that needs one is skipped too
+      --quit-after CHECK   run nothing after CHECK but logout (tls: no credentials sent)
+Baselines (after a deploy: what must not change):
+      --save-baseline FILE write this run's baseline (JSON, schema imapcheck.baseline/1)
+      --baseline FILE      compare with a saved baseline (the baseline check, -/+ lines)
+      --baseline-ignore FIELD  do not compare FIELD (repeatable, comma-separated): greeting
+                           id capabilities auth_mechanisms tls certificate namespace
+                           folders uidvalidity messages quota
 Thresholds:
       --quota-warn PCT     (default 80)     --quota-crit PCT     (default 95)
       --cert-warn-days N   (default 14)     --cert-crit-days N   (default 3)
       --warn-time MS       --crit-time MS   bounds for the whole run's wall time
       --slow-step SECONDS  a step that passes but takes longer warns (default 5; 0 = never)
+      --search-warn RANGE  --search-crit RANGE    on the number of SEARCH hits
+      --messages-warn RANGE  --messages-crit RANGE  on the mailbox's STATUS MESSAGES
+                           RANGE alerts outside N:M (N alone = 0:N, N: = N and up,
+                           ~:M = up to M), or inside it with @N:M
 Output:
       --format FORMAT      report format (default text):
                            text        one line per check, for people

@@ -37,6 +37,14 @@ const std::vector<OptionSpec>& option_table() {
         {"search", true, "UNSEEN"},
         {"fetch-bytes", true, "4096"},
         {"expect-folder", true, nullptr, true},
+        // Part of the sequence: check ids, comma-separated or repeated
+        {"only", true, nullptr, true},
+        {"skip", true, nullptr, true},
+        {"quit-after", true, nullptr},
+        // Baselines
+        {"save-baseline", true, nullptr},
+        {"baseline", true, nullptr},
+        {"baseline-ignore", true, nullptr, true},
         // Thresholds
         {"quota-warn", true, "80"},
         {"quota-crit", true, "95"},
@@ -45,6 +53,10 @@ const std::vector<OptionSpec>& option_table() {
         {"warn-time", true, nullptr},
         {"crit-time", true, nullptr},
         {"slow-step", true, "5"},
+        {"search-warn", true, nullptr},
+        {"search-crit", true, nullptr},
+        {"messages-warn", true, nullptr},
+        {"messages-crit", true, nullptr},
         // Output
         {"format", true, "text", false, true, true},
         {"o,output", true, nullptr, false, true, true},

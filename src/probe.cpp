@@ -2,12 +2,45 @@
 // the registry's sequence run under the target's deadline, the password wiped after.
 #include "imapcheck/probe.hpp"
 
+#include "imapcheck/baseline.hpp"
 #include "imapcheck/check.hpp"
 #include "imapcheck/credentials.hpp"
+#include "imapcheck/output.hpp"
 #include "imapcheck/runner.hpp"
 #include "imapcheck/trace_frame.hpp"
 
 namespace imapcheck {
+namespace {
+
+// --baseline: the `baseline` check, after the sequence (it judges what the sequence saw);
+// --save-baseline: this run's baseline, written atomically. A file that cannot be read or
+// written makes the run UNKNOWN: the comparison the pipeline asked for did not happen.
+void apply_baselines(const TargetConfig& config, Report& report) {
+    const Json current = baseline_of(report);
+    if (!config.baseline.empty()) {
+        const auto begun = Clock::now();
+        auto saved = load_baseline(config.baseline);
+        if (!saved) {
+            report.unknown_causes.push_back(saved.error().message);
+            report.notes.push_back("baseline not compared: " + saved.error().message);
+        } else {
+            CheckResult r =
+                compare_baseline(*saved, current, config.baseline_ignore, config.baseline);
+            r.id = "baseline";
+            r.duration_ms = elapsed_ms(begun);
+            report.checks.push_back(std::move(r));
+        }
+    }
+    if (!config.save_baseline.empty()) {
+        if (auto written = write_atomically(config.save_baseline, current.dump(2) + "\n");
+            !written) {
+            report.unknown_causes.push_back(written.error().message);
+            report.notes.push_back("baseline not saved: " + written.error().message);
+        }
+    }
+}
+
+}  // namespace
 
 Report probe(const TargetConfig& config, Transport& transport, const ProbeOptions& options) {
     const auto started = Clock::now();
@@ -31,6 +64,7 @@ Report probe(const TargetConfig& config, Transport& transport, const ProbeOption
     resources.password = &secret.value();
     Report report = run_sequence(config, transcript, started, check_registry(), resources);
     secret->wipe();
+    apply_baselines(config, report);
     trace_result(transcript, report);
     return report;
 }

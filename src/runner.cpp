@@ -8,6 +8,7 @@
 
 #include "imapcheck/check.hpp"
 #include "imapcheck/timestamp.hpp"
+#include "selection.hpp"
 
 namespace imapcheck {
 namespace {
@@ -68,9 +69,11 @@ std::string blocked_by(const std::vector<std::string_view>& requires_checks,
 // it is the one about to run: then the others go ahead of it). A check that will be
 // skipped sends nothing; a command whose check is skipped later is answered and unread.
 void send_ahead(RunContext& ctx, const std::vector<Check>& checks, std::size_t from,
-                const std::vector<std::pair<std::string, std::string>>& broken) {
+                const std::vector<std::pair<std::string, std::string>>& broken,
+                const std::vector<Deselection>& left_out) {
     for (std::size_t i = from; i < checks.size(); ++i) {
         const Check& next = checks[i];
+        if (!left_out[i].cause.empty()) continue;
         if (!blocked_by(next.requires_checks, broken).empty()) continue;
         if (next.alone && i == from) continue;
         if (!next.plan || next.alone) return;
@@ -112,7 +115,9 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
     report.target = {config.host, config.port, to_string(config.tls), config.user, config.mailbox};
     report.name = config.name;
     report.thresholds = {config.quota_warn,     config.quota_crit,   config.cert_warn_days,
-                         config.cert_crit_days, config.warn_time_ms, config.crit_time_ms};
+                         config.cert_crit_days, config.warn_time_ms, config.crit_time_ms,
+                         config.search_warn,    config.search_crit,  config.messages_warn,
+                         config.messages_crit};
     report.started_at = utc_now_rfc3339();
     Deadline deadline(started + config.timeout);
     if (resources.deadline) deadline = deadline.earlier(Deadline(*resources.deadline));
@@ -121,6 +126,8 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
     // Checks that failed, or were skipped because of a failure, with the root cause.
     std::vector<std::pair<std::string, std::string>> broken;
     std::string abandoned_in;  // the check during which the session stopped being usable
+    // --only, --skip, --quit-after: what this run leaves out, and why.
+    const std::vector<Deselection> left_out = deselect(config, checks);
     for (std::size_t index = 0; index < checks.size(); ++index) {
         const Check& check = checks[index];
         auto check_start = Clock::now();
@@ -129,6 +136,9 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
         std::string cause = blocked_by(check.requires_checks, broken);
         if (!cause.empty()) {
             result = skip(cause);
+        } else if (!left_out[index].cause.empty()) {
+            result = skip(left_out[index].cause);
+            if (left_out[index].blocks) cause = left_out[index].cause;
         } else if (check.needs_session && (!ctx.session || !ctx.session->open())) {
             cause = "connection lost";
             // Still connected, but a timeout or an unreadable answer left the stream out of
@@ -144,7 +154,7 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
         } else {
             const bool was_usable = ctx.session && ctx.session->open();
             if (was_usable) {
-                send_ahead(ctx, checks, index, broken);
+                send_ahead(ctx, checks, index, broken, left_out);
                 ctx.session->take_command_ms();  // count only this check's replies
             }
             ctx.blocks.reset();

@@ -204,7 +204,9 @@ Session::InFlight* Session::owner_of(const imap::Response& r) {
         {"FETCH", "FETCH"},
         {"QUOTAROOT", "GETQUOTAROOT"},
         {"QUOTA", "GETQUOTAROOT"},
-        {"CAPABILITY", "CAPABILITY"}};
+        {"CAPABILITY", "CAPABILITY"},
+        {"NAMESPACE", "NAMESPACE"},
+        {"ID", "ID"}};
     InFlight* oldest = nullptr;
     for (auto& f : in_flight_) {
         if (f.done) continue;

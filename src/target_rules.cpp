@@ -15,6 +15,8 @@
 #include <openssl/pem.h>
 
 #include "cli_options.hpp"
+#include "imapcheck/baseline.hpp"
+#include "imapcheck/check.hpp"
 #include "imapcheck/fleet.hpp"
 #include "imapcheck/imap/mutf7.hpp"
 #include "imapcheck/options.hpp"
@@ -349,6 +351,84 @@ void check_rules(const Options& o, TargetConfig& c) {
     for (const auto& folder : c.expect_folders) check_text(folder, "expect-folder");
 }
 
+// A check id of the registry, or a usage error with the closest one and the whole list.
+std::string check_id(const std::string& option, std::string word) {
+    while (!word.empty() && word.front() == ' ') word.erase(0, 1);
+    while (!word.empty() && word.back() == ' ') word.pop_back();
+    std::vector<std::string> ids;
+    for (const auto& check : check_registry()) ids.emplace_back(check.id);
+    if (std::find(ids.begin(), ids.end(), word) != ids.end()) return word;
+    std::string message = "--" + option + " '" + word + "' is not a check";
+    if (auto near = cli::closest_word(word, ids)) message += " (did you mean " + *near + "?)";
+    std::string all;
+    for (const auto& id : ids) all += (all.empty() ? "" : ", ") + id;
+    reject(option, message + "; the checks are " + all);
+}
+
+// --only and --skip take ids comma-separated, repeated, or (in a config file) as a list.
+std::vector<std::string> check_ids(const Options& o, const std::string& option) {
+    std::vector<std::string> ids;
+    for (const auto& value : o.all(option)) {
+        std::size_t start = 0;
+        while (start <= value.size()) {
+            auto end = std::min(value.find(',', start), value.size());
+            ids.push_back(check_id(option, value.substr(start, end - start)));
+            start = end + 1;
+        }
+    }
+    return ids;
+}
+
+// --baseline is read now, so that a missing or foreign file is a usage error before any
+// connection; probe() reads it again for the comparison.
+void baseline_rules(const Options& o, TargetConfig& c) {
+    if (o.has("save-baseline")) c.save_baseline = o.text("save-baseline");
+    if (o.has("baseline")) {
+        c.baseline = o.text("baseline");
+        if (auto saved = load_baseline(c.baseline); !saved)
+            reject("baseline", saved.error().message);
+    }
+    if ((o.has("save-baseline") && c.save_baseline.empty()) ||
+        (o.has("baseline") && c.baseline.empty()))
+        reject(c.save_baseline.empty() ? "save-baseline" : "baseline", "a baseline needs a FILE");
+    const auto& fields = baseline_fields();
+    for (const auto& value : o.all("baseline-ignore")) {
+        std::size_t start = 0;
+        while (start <= value.size()) {
+            auto end = std::min(value.find(',', start), value.size());
+            std::string field = value.substr(start, end - start);
+            start = end + 1;
+            if (std::find(fields.begin(), fields.end(), field) != fields.end()) {
+                c.baseline_ignore.push_back(field);
+                continue;
+            }
+            std::string message = "--baseline-ignore '" + field + "' is not a baseline field";
+            if (auto near = cli::closest_word(field, fields))
+                message += " (did you mean " + *near + "?)";
+            std::string all;
+            for (const auto& f : fields) all += (all.empty() ? "" : ", ") + f;
+            reject("baseline-ignore", message + "; the fields are " + all);
+        }
+    }
+}
+
+void selection_rules(const Options& o, TargetConfig& c) {
+    c.only_checks = check_ids(o, "only");
+    c.skip_checks = check_ids(o, "skip");
+    if (o.has("quit-after")) c.quit_after = check_id("quit-after", o.text("quit-after"));
+    for (const auto& id : c.only_checks)
+        if (std::find(c.skip_checks.begin(), c.skip_checks.end(), id) != c.skip_checks.end())
+            reject("skip", "--skip " + id + " contradicts --only " + id);
+}
+
+// A --search-warn style option as a Monitoring Plugins range, if given.
+std::optional<Range> range_option(const Options& o, const std::string& name) {
+    if (!o.has(name)) return std::nullopt;
+    auto range = parse_range(o.text(name));
+    if (!range) reject(name, "--" + name + " " + range.error().message);
+    return *range;
+}
+
 void threshold_rules(const Options& o, TargetConfig& c) {
     c.quota_warn = number<double>(o, "quota-warn", 0, 100);
     c.quota_crit = number<double>(o, "quota-crit", 0, 100);
@@ -363,6 +443,10 @@ void threshold_rules(const Options& o, TargetConfig& c) {
     // 0 turns the warning off; otherwise at least a millisecond.
     const double slow = number<double>(o, "slow-step", 0, 86400);
     c.slow_step = std::chrono::milliseconds(static_cast<long long>(std::llround(slow * 1000)));
+    c.search_warn = range_option(o, "search-warn");
+    c.search_crit = range_option(o, "search-crit");
+    c.messages_warn = range_option(o, "messages-warn");
+    c.messages_crit = range_option(o, "messages-crit");
 }
 
 void auth_rules(const Options& o, TargetConfig& c) {
@@ -427,6 +511,8 @@ Result<TargetConfig> build_target_config(const OptionMap& map, const GetEnv& get
         connection_rules(o, c);
         auth_rules(o, c);
         check_rules(o, c);
+        selection_rules(o, c);
+        baseline_rules(o, c);
         threshold_rules(o, c);
         credential_rules(o, c, getenv, may_prompt);
     } catch (const OptionError& e) {

@@ -97,6 +97,10 @@ CheckResult pass(std::string summary, Json details = Json::object());
 CheckResult warn(std::string summary, Json details = Json::object());
 CheckResult fail(std::string summary, Json details = Json::object());
 CheckResult skip(std::string summary, Json details = Json::object());
+// A count judged by --<option>-warn/--<option>-crit ranges: a crit alert fails, a warn alert
+// warns (neither lowers a status already worse), and the summary says which bound it broke.
+CheckResult judge_count(CheckResult result, double value, const std::optional<Range>& warn_range,
+                        const std::optional<Range>& crit_range, const std::string& option);
 // "<VERB> failed: NO [CODE] text", or the transport's words when there was no reply; with
 // details.code and the diagnosis: the code's class (RFC 5530), command.timeout,
 // connection.lost, or command.failed.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "imapcheck/credentials.hpp"
+#include "imapcheck/range.hpp"
 
 namespace imapcheck {
 
@@ -47,6 +48,15 @@ struct TargetConfig {
     std::string search = "UNSEEN";
     std::uint64_t fetch_bytes = 4096;
     std::vector<std::string> expect_folders;
+    // Part of the sequence (README, "In a deploy pipeline"): check ids, validated against
+    // the registry. Empty: every check runs.
+    std::vector<std::string> only_checks;  // --only: these and what they need, and logout
+    std::vector<std::string> skip_checks;  // --skip: these, and what needs them
+    std::string quit_after;                // --quit-after: nothing after it but logout
+    // Baselines (README, "Baselines"): files, and the fields not compared.
+    std::string save_baseline;  // --save-baseline FILE: written after the run
+    std::string baseline;       // --baseline FILE: compared as the `baseline` check
+    std::vector<std::string> baseline_ignore;
 
     // Thresholds
     double quota_warn = 80;
@@ -57,6 +67,9 @@ struct TargetConfig {
     // A step that passed but took longer than this warns (slow.step); 0: never.
     std::chrono::milliseconds slow_step{5000};
     std::optional<double> crit_time_ms;
+    // On the counts: SEARCH hits and the mailbox's STATUS MESSAGES (Monitoring Plugins ranges).
+    std::optional<Range> search_warn, search_crit;
+    std::optional<Range> messages_warn, messages_crit;
 
     // The server address connections are counted against (--per-host): the --connect-to
     // address when there is one, else host:port.

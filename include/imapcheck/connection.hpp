@@ -24,7 +24,8 @@ struct CertificateFacts {
     std::vector<std::string> sans;
     std::string not_before, not_after;  // RFC 3339, UTC
     std::optional<long long> not_before_epoch, not_after_epoch;
-    std::string sha256;  // fingerprint of the DER certificate, hex with colons
+    std::string sha256;             // fingerprint of the DER certificate, hex with colons
+    std::string key_sha256;         // of the public key (SubjectPublicKeyInfo, DER), hex
     bool names_issuer_url = false;  // has an AIA caIssuers URL: issued under an intermediate
 };
 

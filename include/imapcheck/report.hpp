@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "imapcheck/range.hpp"
+
 namespace imapcheck {
 
 using Json = nlohmann::ordered_json;
@@ -48,6 +50,8 @@ struct Thresholds {
     int cert_crit_days = 3;
     std::optional<double> warn_time_ms;
     std::optional<double> crit_time_ms;
+    std::optional<Range> search_warn, search_crit;      // on the search check's count
+    std::optional<Range> messages_warn, messages_crit;  // on the status check's MESSAGES
 };
 
 struct Target {

@@ -71,6 +71,8 @@ const std::vector<DiagnosisClass>& diagnosis_classes() {
         {"folder.missing", "an --expect-folder is not in LIST", "the name the hint suggests"},
         {"search.bad", "the server calls the --search criteria invalid",
          "fix the syntax: dates are d-Mon-yyyy (1-Feb-2026)"},
+        {"count.range", "a count (--search-*, --messages-*) is in its alert range",
+         "see what fills (or does not reach) the mailbox"},
         {"quota.warn", "quota use is over --quota-warn", "free space or raise the quota"},
         {"quota.full", "quota use is over --quota-crit, or the server says OVERQUOTA",
          "free space or raise the quota"},
@@ -87,6 +89,8 @@ const std::vector<DiagnosisClass>& diagnosis_classes() {
          "report it to the server's vendor with the --trace output"},
         {"server.bug", "the server reports an internal error (SERVERBUG)",
          "check the server's log"},
+        {"baseline.changed", "the server differs from the --baseline saved before",
+         "if the change was meant: --save-baseline again; else undo it"},
         {"slow.step", "a step took longer than --slow-step", "check the server's load and log"},
         {"imapcheck.bug", "imapcheck itself failed (an internal error)", "please report it"},
     };

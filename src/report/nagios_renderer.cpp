@@ -53,6 +53,11 @@ std::string optional_seconds(const std::optional<double>& ms) {
     return ms ? seconds_from_ms(*ms) : "";
 }
 
+// A --search-warn style range as written: the perfdata warn/crit fields use the same syntax.
+std::string range_text(const std::optional<Range>& range) {
+    return range ? range->text : "";
+}
+
 std::string milliseconds(double ms) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f ms", ms);
@@ -86,9 +91,14 @@ std::vector<Perf> perfdata(const Report& report, const Thresholds& t) {
     for (const auto& c : report.checks) {
         if (c.id == "status") {
             if (auto v = unsigned_at(c.details, "messages"))
-                perf.push_back({"messages", std::to_string(*v), "", "", "", "0", ""});
+                perf.push_back({"messages", std::to_string(*v), "", range_text(t.messages_warn),
+                                range_text(t.messages_crit), "0", ""});
             if (auto v = unsigned_at(c.details, "unseen"))
                 perf.push_back({"unseen", std::to_string(*v), "", "", "", "0", ""});
+        } else if (c.id == "search" && c.status != CheckStatus::Skip) {
+            if (auto v = unsigned_at(c.details, "count"))
+                perf.push_back({"search", std::to_string(*v), "", range_text(t.search_warn),
+                                range_text(t.search_crit), "0", ""});
         } else if (c.id == "quota") {
             add_quota(perf, c, t);
         } else if (c.id == "tls") {

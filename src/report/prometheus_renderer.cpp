@@ -79,6 +79,8 @@ struct Families {
     Family messages{"imapcheck_mailbox_messages", "Messages in the mailbox (STATUS MESSAGES).", {}};
     Family unseen{
         "imapcheck_mailbox_unseen", "Unseen messages in the mailbox (STATUS UNSEEN).", {}};
+    Family search_matches{
+        "imapcheck_search_matches", "Messages in the mailbox that match --search (SEARCH).", {}};
     Family quota_usage{
         "imapcheck_quota_usage",
         "Quota usage per resource from GETQUOTAROOT: STORAGE and ANNOTATION-STORAGE in bytes (the "
@@ -98,8 +100,9 @@ struct Families {
                        {}};
 
     std::vector<Family*> all() {
-        return {&up,       &exit_code, &duration,    &status,      &check_duration, &problem,
-                &messages, &unseen,    &quota_usage, &quota_limit, &cert_expiry};
+        return {&up,          &exit_code,  &duration, &status,         &check_duration,
+                &problem,     &messages,   &unseen,   &search_matches, &quota_usage,
+                &quota_limit, &cert_expiry};
     }
 };
 
@@ -123,6 +126,10 @@ void collect(const Report& report, const std::string& base, Families& f) {
             if (auto v = unsigned_at(d, "messages"))
                 f.messages.add(base + mailbox, std::to_string(*v));
             if (auto v = unsigned_at(d, "unseen")) f.unseen.add(base + mailbox, std::to_string(*v));
+        } else if (c.id == "search") {
+            if (auto v = unsigned_at(d, "count"))
+                f.search_matches.add(base + label("mailbox", report.target.mailbox),
+                                     std::to_string(*v));
         } else if (c.id == "tls") {
             if (auto v = integer_at(d, "not_after_epoch"))
                 f.cert_expiry.add(base, std::to_string(*v));

@@ -48,12 +48,17 @@ std::string plural(std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-// "  PASS  connect        1.9 ms  connected to ..." with its line break.
+// "  PASS  connect        1.9 ms  connected to ..." with its line break; the `baseline`
+// check's ndiff-style -/+ lines (details "diff") follow it, indented.
 std::string check_line(const CheckResult& c, bool color) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%-11s %7.1f ms  ", c.id.c_str(), c.duration_ms);
-    return "  " + std::string(color ? colour(c.status) : "") + label(c.status) +
-           (color ? "\033[0m" : "") + "  " + buf + printable(c.summary) + "\n";
+    std::string out = "  " + std::string(color ? colour(c.status) : "") + label(c.status) +
+                      (color ? "\033[0m" : "") + "  " + buf + printable(c.summary) + "\n";
+    if (c.id == "baseline" && c.details.contains("diff") && c.details["diff"].is_array())
+        for (const auto& line : c.details["diff"])
+            if (line.is_string()) out += "        " + printable(line.get<std::string>()) + "\n";
+    return out;
 }
 
 // `text` broken at spaces into lines of at most 80 columns: the first after `first`

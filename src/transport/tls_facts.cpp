@@ -3,6 +3,7 @@
 #include "tls_facts.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -61,6 +62,24 @@ std::vector<std::string> subject_alt_names(X509* cert) {
     return out;
 }
 
+// SHA-256 of the certificate's public key (SubjectPublicKeyInfo, DER), in hex: the same key
+// in a renewed certificate keeps it (what HPKP-style pins and baselines compare).
+std::string key_sha256(X509* cert) {
+    unsigned char* der = nullptr;
+    int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+    if (n <= 0) return "";
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(der, static_cast<std::size_t>(n), digest);
+    OPENSSL_free(der);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : digest) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out;
+}
+
 }  // namespace
 
 void read_tls_facts(SSL* ssl, TlsFacts& facts) {
@@ -76,6 +95,7 @@ CertificateFacts certificate_facts(X509* cert) {
     c.subject = name_to_string(X509_get_subject_name(cert));
     c.issuer = name_to_string(X509_get_issuer_name(cert));
     c.sans = subject_alt_names(cert);
+    c.key_sha256 = key_sha256(cert);
     auto read_time = [](const ASN1_TIME* t, std::string& text, std::optional<long long>& epoch) {
         struct tm tm {};
         if (ASN1_TIME_to_tm(t, &tm) != 1) return;

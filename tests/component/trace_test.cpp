@@ -2,6 +2,7 @@
 // and how (version, target, TLS mode, trust store, route, user), a closing result line,
 // and a server's control characters and invalid UTF-8 shown as \xNN escapes.
 #include <fstream>
+#include <regex>
 
 #include "component_fixture.hpp"
 
@@ -63,8 +64,10 @@ TEST_F(ComponentTest, AFleetTraceFramesEachTargetUnderItsName) {
                              std::chrono::seconds(20));
     std::filesystem::remove_all(dir);
     EXPECT_EQ(r.exit_code, 2) << r.err;
-    for (const char* name : {"[good] ", "[bad] "})
-        EXPECT_NE(r.err.find(std::string(name) + "      0.0 *: imapcheck "), std::string::npos)
+    // The header opens each target's trace (its time depends on the machine's load).
+    for (const char* name : {"good", "bad"})
+        EXPECT_TRUE(std::regex_search(
+            r.err, std::regex("\\[" + std::string(name) + "\\] +[0-9]+\\.[0-9] \\*: imapcheck ")))
             << name << r.err;
     auto good = r.err.find("*: result: OK (exit 0) in ");
     auto bad = r.err.find("*: result: CRITICAL (exit 2) in ");

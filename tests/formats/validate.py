@@ -4,7 +4,8 @@
     validate.py FORMAT FILE|DIR ... [--exit N] [--failed CHECK ...] [--at-least N]
     validate.py FORMAT --fleet FILE [--exit N] [--targets NAME ...] [--failed-target NAME ...]
 
-json        jsonschema (draft 2020-12) against schema/imapcheck.report-1.schema.json
+json        jsonschema (draft 2020-12) against schema/imapcheck.report-1.schema.json (a
+            saved baseline, schema imapcheck.baseline/1, against its own schema)
 junit       xml.etree.ElementTree, then the structure GitLab and Jenkins rely on
 nagios      a strict grammar of Monitoring Plugins output, perfdata included
 prometheus  prometheus_client's parser, a strict line grammar, and `promtool check
@@ -32,11 +33,12 @@ import sys
 import xml.etree.ElementTree as ET
 
 CHECK_IDS = ["connect", "tls", "capability", "login", "list", "status", "select", "search",
-             "fetch", "quota", "logout"]
+             "fetch", "quota", "logout", "baseline"]
 STATES = ["OK", "WARNING", "CRITICAL", "UNKNOWN"]
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schema")
 SCHEMA = os.path.join(SCHEMA_DIR, "imapcheck.report-1.schema.json")
 FLEET_SCHEMA = os.path.join(SCHEMA_DIR, "imapcheck.fleet-1.schema.json")
+BASELINE_SCHEMA = os.path.join(SCHEMA_DIR, "imapcheck.baseline-1.schema.json")
 
 
 class Invalid(Exception):
@@ -102,6 +104,11 @@ def validate_json(text, args):
     if args.fleet:
         return validate_fleet_json(text, args)
     report = json.loads(text)
+    if report.get("schema") == "imapcheck.baseline/1":
+        # A baseline the suite saved (--save-baseline), kept beside the reports.
+        errors = schema_errors(report, BASELINE_SCHEMA)
+        require(not errors, errors)
+        return f"baseline of {len(report['fields'])} fields"
     errors = schema_errors(report, SCHEMA)
     require(not errors, errors)
     statuses = {c["id"]: c["status"] for c in report["checks"]}

@@ -267,7 +267,7 @@ TEST_F(DovecotTest, TraceShowsTheConversationButNoPassword) {
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_NE(text.find("C: A002 STARTTLS"), std::string::npos) << text;
     EXPECT_NE(text.find(" LOGIN \"alice\" ***"), std::string::npos) << text;
-    EXPECT_NE(text.find("S: C008 OK"), std::string::npos) << "our own LOGOUT, answered";
+    EXPECT_NE(text.find("S: C010 OK"), std::string::npos) << "our own LOGOUT, answered";
     EXPECT_EQ(text.find(env("IMAP_PASSWORD")), std::string::npos);
     EXPECT_EQ(text.find("Sandbox pw"), std::string::npos);
 }
@@ -339,15 +339,18 @@ TEST_F(DovecotTest, StepsAfterLoginTakeFourRoundTripsWithLogoutLastAndAlone) {
     const long status_done = at("S: C002 OK Status completed");
     for (const char* sent : {"C: C003 EXAMINE", "C: C004 SEARCH"})
         EXPECT_LT(at(sent), status_done) << sent << " waits for STATUS's answer";
-    for (const char* answered :
-         {"S: C002 OK Status", "S: C003 OK [READ-ONLY] Examine", "S: C004 OK Search"})
-        EXPECT_LT(at(answered), at("C: C005 LIST")) << "LIST goes alone, after " << answered;
-    EXPECT_GT(at("C: C006 FETCH"), at("S: C005 OK List completed"))
+    // NAMESPACE (RFC 2342) and ID (RFC 2971), both advertised, go with them, for `list`.
+    EXPECT_LT(at("C: C005 NAMESPACE"), status_done) << "NAMESPACE goes with STATUS";
+    EXPECT_LT(at("C: C006 ID NIL"), status_done) << "ID goes with STATUS";
+    for (const char* answered : {"S: C002 OK Status", "S: C003 OK [READ-ONLY] Examine",
+                                 "S: C004 OK Search", "S: C005 OK Namespace", "S: C006 OK ID"})
+        EXPECT_LT(at(answered), at("C: C007 LIST")) << "LIST goes alone, after " << answered;
+    EXPECT_GT(at("C: C008 FETCH"), at("S: C007 OK List completed"))
         << "FETCH needs SEARCH's answer";
-    EXPECT_LT(at("C: C007 GETQUOTAROOT"), at("S: C006 OK Fetch completed"))
+    EXPECT_LT(at("C: C009 GETQUOTAROOT"), at("S: C008 OK Fetch completed"))
         << "GETQUOTAROOT goes with FETCH";
-    for (const char* answered : {"S: C006 OK Fetch completed", "S: C007 OK Getquotaroot"})
-        EXPECT_LT(at(answered), at("C: C008 LOGOUT")) << "LOGOUT goes alone, after " << answered;
+    for (const char* answered : {"S: C008 OK Fetch completed", "S: C009 OK Getquotaroot"})
+        EXPECT_LT(at(answered), at("C: C010 LOGOUT")) << "LOGOUT goes alone, after " << answered;
 
     // A round trip is a batch of client lines the server answers before the next batch.
     int round_trips = 0;
@@ -358,7 +361,8 @@ TEST_F(DovecotTest, StepsAfterLoginTakeFourRoundTripsWithLogoutLastAndAlone) {
         if (lines[i].find(" S: ") != std::string::npos) in_batch = false;
         if (client) in_batch = true;
     }
-    EXPECT_EQ(round_trips, 4) << "STATUS+EXAMINE+SEARCH, LIST, FETCH+GETQUOTAROOT, LOGOUT";
+    EXPECT_EQ(round_trips, 4)
+        << "STATUS+EXAMINE+SEARCH+NAMESPACE+ID, LIST, FETCH+GETQUOTAROOT, LOGOUT";
     EXPECT_EQ(flags(), before);
 }
 

@@ -16,6 +16,7 @@ CheckResult run_select(RunContext&);
 CheckResult run_fetch(RunContext&);
 CheckResult run_quota(RunContext&);
 CheckResult run_logout(RunContext&);
+CheckResult run_search(RunContext&);
 
 namespace {
 
@@ -112,6 +113,54 @@ TEST_F(CheckTest, ListWarnsAboutNamesThatAreNotModifiedUtf7) {
               "and are shown as sent");
     EXPECT_EQ(r.details["mailboxes"][1]["name"], "Entwürfe");
     EXPECT_EQ(r.details["mailboxes"][2]["name"], "Broken&Jjo");
+}
+
+TEST_F(CheckTest, ListAsksNamespaceOnceWhenAdvertisedAndFindsAFolderUnderItsPrefix) {
+    config_.expect_folders = {"Sent", "INBOX.Drafts", "Trash"};
+    CheckResult r = run(run_list,
+                        {{"NAMESPACE",
+                          "* NAMESPACE ((\"INBOX.\" \".\")) ((\"user.\" \".\")) NIL\r\n"
+                          "{tag} OK Namespace completed.\r\n"},
+                         {"LIST",
+                          "* LIST () \".\" INBOX\r\n"
+                          "* LIST (\\Sent) \".\" INBOX.Sent\r\n"
+                          "* LIST (\\Drafts) \".\" INBOX.Drafts\r\n"
+                          "{tag} OK List completed.\r\n"}},
+                        {"IMAP4rev1", "NAMESPACE"});
+    EXPECT_EQ(r.status, CheckStatus::Fail) << "Trash is nowhere";
+    EXPECT_EQ(r.details["missing"], Json::array({"Trash"}));
+    EXPECT_EQ(r.details["resolved"], (Json{{"Sent", "INBOX.Sent"}})) << r.details.dump();
+    EXPECT_NE(r.summary.find("Sent is INBOX.Sent"), std::string::npos) << r.summary;
+    EXPECT_EQ(r.details["namespace"]["personal"][0]["prefix"], "INBOX.");
+    EXPECT_EQ(r.details["namespace"]["personal"][0]["delimiter"], ".");
+    EXPECT_EQ(r.details["namespace"]["other"][0]["prefix"], "user.");
+    EXPECT_EQ(r.details["namespace"]["shared"], Json::array());
+    const std::string s = sent();
+    EXPECT_LT(s.find("NAMESPACE"), s.find("LIST")) << "both in one round trip: " << s;
+}
+
+TEST_F(CheckTest, ListAsksTheServersIdOnceWhenAdvertisedForTheCapabilityDetails) {
+    report_.checks.push_back(
+        {"capability", CheckStatus::Pass, 0, "", Json::object(), std::nullopt});
+    CheckResult r =
+        run(run_list,
+            {{"ID", "* ID (\"name\" \"Dovecot\" \"os\" NIL)\r\n{tag} OK ID completed.\r\n"},
+             {"LIST", "* LIST () \".\" INBOX\r\n{tag} OK List completed.\r\n"}},
+            {"IMAP4rev1", "ID"});
+    EXPECT_EQ(r.status, CheckStatus::Pass) << r.summary;
+    EXPECT_EQ(report_.checks[0].details["id"], (Json{{"name", "Dovecot"}, {"os", nullptr}}));
+    EXPECT_NE(sent().find(" ID NIL\r\n"), std::string::npos) << sent();
+    EXPECT_LT(sent().find(" ID NIL"), sent().find(" LIST ")) << "in the same round trip";
+}
+
+TEST_F(CheckTest, ListWithoutNamespaceCapabilityAsksNoNamespaceAndNeedsTheFullName) {
+    config_.expect_folders = {"Sent"};
+    CheckResult r = run(run_list, {{"LIST",
+                                    "* LIST () \".\" INBOX\r\n* LIST () \".\" INBOX.Sent\r\n"
+                                    "{tag} OK List completed.\r\n"}});
+    EXPECT_EQ(r.status, CheckStatus::Fail);
+    EXPECT_EQ(sent().find("NAMESPACE"), std::string::npos) << sent();
+    EXPECT_FALSE(r.details.contains("namespace"));
 }
 
 TEST_F(CheckTest, LogoutWarnsWhenOkComesWithoutBye) {
@@ -218,6 +267,51 @@ TEST_F(PipeliningTest, AnAloneCheckWaitsForWhatWentAheadAndGoesByItself) {
     EXPECT_NE(seen_[1].find("CAPABILITY"), std::string::npos) << seen_[1];
     EXPECT_EQ(seen_[1].find("CHECK"), std::string::npos) << "b not yet sent when b ran";
     EXPECT_EQ(r.overall(), Overall::Ok);
+}
+
+TEST_F(PipeliningTest, ACheckLeftOutBySkipAndWhatNeedsItSendNothingAhead) {
+    config_.skip_checks = {"b"};
+    Check needs_b = planned("c", "CAPABILITY", seen_, connection_);
+    needs_b.requires_checks = {"b"};
+    Report r =
+        run({planned("a", "NOOP", seen_, connection_), planned("b", "CHECK", seen_, connection_),
+             needs_b, planned("d", "NAMESPACE", seen_, connection_)});
+    ASSERT_EQ(seen_.size(), 2u) << "b and c did not run";
+    EXPECT_EQ(commands(seen_[0]), 2u) << "a's and d's went ahead together: " << seen_[0];
+    EXPECT_EQ(connection_->sent().find("CHECK"), std::string::npos) << connection_->sent();
+    EXPECT_EQ(connection_->sent().find("CAPABILITY"), std::string::npos) << connection_->sent();
+    EXPECT_EQ(r.overall(), Overall::Ok);
+}
+
+// --- count thresholds (--search-warn/-crit, --messages-warn/-crit) -------------------------
+
+TEST_F(CheckTest, SearchCountOutsideTheCritRangeFailsAndSaysWhichBound) {
+    config_.search_crit = *parse_range("1:3");
+    config_.search_warn = *parse_range("2:");
+    const std::string none = "* SEARCH\r\n{tag} OK Search completed.\r\n";
+    CheckResult empty = run(run_search, {{"SEARCH", none}});
+    EXPECT_EQ(empty.status, CheckStatus::Fail);
+    EXPECT_EQ(empty.summary, "0 messages match UNSEEN: 0 is outside --search-crit 1:3");
+    CheckResult one = run(run_search, {{"SEARCH", "* SEARCH 4\r\n{tag} OK done.\r\n"}});
+    EXPECT_EQ(one.status, CheckStatus::Warn) << "inside crit's 1:3 but below warn's 2:";
+    EXPECT_EQ(one.summary, "1 message match UNSEEN: 1 is outside --search-warn 2:");
+    CheckResult two = run(run_search, {{"SEARCH", "* SEARCH 4 5\r\n{tag} OK done.\r\n"}});
+    EXPECT_EQ(two.status, CheckStatus::Pass) << two.summary;
+}
+
+TEST_F(CheckTest, MessagesInsideAnAtRangeAlertsInStatus) {
+    config_.messages_crit = *parse_range("@0");
+    const std::string reply = "{tag} OK Status completed.\r\n";
+    CheckResult empty = run(
+        run_status,
+        {{"STATUS", "* STATUS INBOX (MESSAGES 0 UNSEEN 0 UIDNEXT 1 UIDVALIDITY 7)\r\n" + reply}});
+    EXPECT_EQ(empty.status, CheckStatus::Fail);
+    EXPECT_EQ(empty.summary,
+              "INBOX: MESSAGES 0 UNSEEN 0 UIDNEXT 1 UIDVALIDITY 7: 0 is inside --messages-crit @0");
+    CheckResult full = run(
+        run_status,
+        {{"STATUS", "* STATUS INBOX (MESSAGES 3 UNSEEN 0 UIDNEXT 4 UIDVALIDITY 7)\r\n" + reply}});
+    EXPECT_EQ(full.status, CheckStatus::Pass) << full.summary;
 }
 
 }  // namespace

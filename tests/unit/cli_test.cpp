@@ -169,7 +169,16 @@ INSTANTIATE_TEST_SUITE_P(
         UsageCase{"ConnectToPortNotANumber", base({"--connect-to", "10.0.0.7:imap"}),
                   "--connect-to"},
         UsageCase{"ConnectToUnclosedBracket", base({"--connect-to", "[::1"}), "--connect-to"},
-        UsageCase{"ConnectToJunkAfterBracket", base({"--connect-to", "[::1]x"}), "--connect-to"}),
+        UsageCase{"ConnectToJunkAfterBracket", base({"--connect-to", "[::1]x"}), "--connect-to"},
+        UsageCase{"OnlyUnknownCheck", base({"--only", "tsl"}), "--only 'tsl' is not a check"},
+        UsageCase{"OnlyEmptyItem", base({"--only", "tls,"}), "--only '' is not a check"},
+        UsageCase{"SkipUnknownCheck", base({"--skip", "list,quot"}), "--skip 'quot'"},
+        UsageCase{"QuitAfterUnknownCheck", base({"--quit-after", "auth"}), "--quit-after"},
+        UsageCase{"OnlyAndSkipTheSame", base({"--only", "tls", "--skip", "tls"}), "contradicts"},
+        UsageCase{"SearchWarnNotARange", base({"--search-warn", "5:1"}), "--search-warn '5:1'"},
+        UsageCase{"SearchCritNotARange", base({"--search-crit", "x"}), "--search-crit"},
+        UsageCase{"MessagesWarnNotARange", base({"--messages-warn", "1e3"}), "--messages-warn"},
+        UsageCase{"MessagesCritNotARange", base({"--messages-crit", "~:"}), "--messages-crit"}),
     [](const ::testing::TestParamInfo<UsageCase>& info) { return std::string(info.param.name); });
 
 TEST(Cli, NoPasswordAnywhereIsAUsageErrorNamingTheSources) {
@@ -375,6 +384,44 @@ TEST(Cli, ExpectFolderRepeatsAndACommaStaysInOneFolder) {
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
     EXPECT_EQ(out.target.expect_folders,
               (std::vector<std::string>{"Sent", "Archive, 2024", "Entwürfe"}));
+}
+
+TEST(Cli, UnknownCheckNameSuggestsTheClosestAndListsThemAll) {
+    ParsedCli out = parse(base({"--only", "tsl"}));
+    ASSERT_EQ(out.kind, CliOutcome::Kind::UsageError);
+    EXPECT_NE(out.message.find("(did you mean tls?)"), std::string::npos) << out.message;
+    EXPECT_NE(out.message.find("connect, tls, capability, login"), std::string::npos)
+        << out.message;
+}
+
+TEST(Cli, OnlyAndSkipTakeCommasAndRepeatsAndQuitAfterOneCheck) {
+    ParsedCli out = parse(base(
+        {"--only", "list, quota", "--only", "fetch", "--skip", "status", "--quit-after", "login"}));
+    ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
+    EXPECT_EQ(out.target.only_checks, (std::vector<std::string>{"list", "quota", "fetch"}));
+    EXPECT_EQ(out.target.skip_checks, (std::vector<std::string>{"status"}));
+    EXPECT_EQ(out.target.quit_after, "login");
+}
+
+TEST(Cli, OnlyFromTheEnvironmentNamesTheVariableInErrors) {
+    ParsedCli ok = parse(base(), {{"IMAPCHECK_PASSWORD", kEnvPassword}, {"IMAPCHECK_ONLY", "tls"}});
+    ASSERT_EQ(ok.kind, CliOutcome::Kind::Run) << ok.message;
+    EXPECT_EQ(ok.target.only_checks, (std::vector<std::string>{"tls"}));
+    ParsedCli bad =
+        parse(base(), {{"IMAPCHECK_PASSWORD", kEnvPassword}, {"IMAPCHECK_QUIT_AFTER", "tsl"}});
+    ASSERT_EQ(bad.kind, CliOutcome::Kind::UsageError);
+    EXPECT_NE(bad.message.find("(set by IMAPCHECK_QUIT_AFTER)"), std::string::npos) << bad.message;
+}
+
+TEST(Cli, CountRangesAreParsed) {
+    ParsedCli out = parse(base({"--search-crit", "@10:20", "--messages-warn", "~:99"}));
+    ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
+    ASSERT_TRUE(out.target.search_crit);
+    EXPECT_TRUE(out.target.search_crit->inside);
+    EXPECT_TRUE(out.target.search_crit->alerts(15));
+    ASSERT_TRUE(out.target.messages_warn);
+    EXPECT_TRUE(out.target.messages_warn->alerts(100));
+    EXPECT_FALSE(out.target.search_warn);
 }
 
 TEST(Cli, HelpAndVersionNeedNothingElse) {

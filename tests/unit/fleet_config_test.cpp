@@ -160,6 +160,34 @@ TEST_F(FleetConfigTest, AWrongTypeOrABadValueNamesTheKeyAndLine) {
     EXPECT_NE(shape.find("targets must be a list"), std::string::npos) << shape;
 }
 
+TEST_F(FleetConfigTest, PartOfTheSequenceAndBaselinesArePerTargetKeys) {
+    auto targets = build("defaults:\n  " + pw() +
+                         "  skip: fetch\n"
+                         "targets:\n"
+                         "  - {name: a, host: h, user: u, only: [tls, quota], quit-after: login}\n"
+                         "  - {name: b, host: h, user: u, search-crit: '1:', save-baseline: " +
+                         path("b.json") + "}\n");
+    ASSERT_TRUE(targets) << targets.error().message;
+    ASSERT_EQ(targets->size(), 2u);
+    EXPECT_EQ((*targets)[0].only_checks, (std::vector<std::string>{"tls", "quota"}));
+    EXPECT_EQ((*targets)[0].quit_after, "login");
+    EXPECT_EQ((*targets)[1].skip_checks, (std::vector<std::string>{"fetch"}));
+    ASSERT_TRUE((*targets)[1].search_crit);
+    EXPECT_TRUE((*targets)[1].search_crit->alerts(0));
+    EXPECT_EQ((*targets)[1].save_baseline, path("b.json"));
+
+    std::string name = error("defaults:\n  " + pw() +
+                             "targets:\n  - host: h\n    user: u\n    quit-after: lgin\n");
+    EXPECT_NE(name.find(":6: targets[0].quit-after 'lgin' is not a check (did you mean login?)"),
+              std::string::npos)
+        << name;
+    std::string missing = error("defaults:\n  " + pw() + "targets:\n  - host: h\n    user: u\n" +
+                                "    baseline: " + path("none.json") + "\n");
+    EXPECT_NE(missing.find(":6: targets[0].baseline " + path("none.json") + " cannot be read"),
+              std::string::npos)
+        << missing;
+}
+
 TEST_F(FleetConfigTest, DuplicateNamesAndKeysAreRefused) {
     std::string names =
         error("defaults:\n  " + pw() +

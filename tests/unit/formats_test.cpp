@@ -118,6 +118,16 @@ TEST(NagiosFormatTest, PerfdataInBaseUnitsWithThresholdsFromTheOptions) {
     EXPECT_TRUE(contains(passing, " time=0.03692s;;;0 ")) << "no time bounds given, none shown";
 }
 
+TEST(NagiosFormatTest, CountRangesAreTheWarnAndCritOfTheirPerfdata) {
+    Thresholds t;
+    t.search_warn = *parse_range("~:10");
+    t.search_crit = *parse_range("@0");
+    t.messages_crit = *parse_range("100:200");
+    std::string passing = render_nagios(passing_report(), t);
+    EXPECT_TRUE(contains(passing, " messages=5;;100:200;0 unseen=2;;;0 search=2;~:10;@0;0 "))
+        << passing;
+}
+
 TEST(NagiosFormatTest, ServerTextCannotBreakLinesOrStartPerfdata) {
     Report r = sample_report();
     check(r, "login")->summary = "NO a|b=1\r\nINJECTED 'x'=2";

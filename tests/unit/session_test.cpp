@@ -119,6 +119,26 @@ TEST_F(SessionTest, DataGoesToTheCommandThatAskedForItEvenOutOfOrder) {
     EXPECT_GT(l->elapsed_ms, 0.0);
 }
 
+TEST_F(SessionTest, NamespaceDataGoesToNamespaceNotToTheOldestCommand) {
+    // `list` sends NAMESPACE while STATUS is still in flight (RFC 2342 with RFC 3501 §5.5).
+    Session& s = session_with(
+        "* STATUS INBOX (MESSAGES 1)\r\nC001 OK Status done\r\n"
+        "* NAMESPACE ((\"INBOX.\" \".\")) NIL NIL\r\nC002 OK Namespace done\r\n");
+    imap::Command status("STATUS");
+    status.mailbox("INBOX").raw("(MESSAGES)");
+    const imap::Command ns("NAMESPACE");
+    ASSERT_TRUE(s.send_ahead(status, deadline_));
+    ASSERT_TRUE(s.send_ahead(ns, deadline_));
+    auto n = s.run(ns, deadline_);
+    ASSERT_TRUE(n) << n.error().message;
+    ASSERT_EQ(n->untagged.size(), 1u);
+    EXPECT_EQ(n->untagged[0].name, "NAMESPACE");
+    auto st = s.run(status, deadline_);
+    ASSERT_TRUE(st) << st.error().message;
+    ASSERT_EQ(st->untagged.size(), 1u);
+    EXPECT_EQ(st->untagged[0].name, "STATUS");
+}
+
 TEST_F(SessionTest, ACommandNotSentAheadWaitsForWhatWentAndLeavesItsReply) {
     Session& s = session_with(
         "* LIST () \"/\" INBOX\r\nC001 OK List done\r\n"
