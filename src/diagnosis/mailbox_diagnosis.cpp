@@ -102,10 +102,7 @@ Diagnosis missing(const char* id, const std::string& wanted, const MailboxList& 
                 {},
                 evidence};
     const char* option = mailbox ? "--mailbox " : "--expect-folder ";
-    for (const auto& g : guesses) {
-        std::string name = g.substr(0, g.rfind(" ("));
-        d.tries.push_back(option + name + " " + g.substr(g.rfind(" (")));
-    }
+    for (const auto& g : guesses) d.tries.push_back(option + g);  // "--mailbox Sent (case)"
     if (guesses.empty())
         d.tries.push_back(
             "see the names the server has in the list check's details (--format json)");

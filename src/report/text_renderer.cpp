@@ -128,10 +128,27 @@ std::string render_text(const Report& report, bool color) {
                       tls_words(report.target.tls) + ")\n";
     std::size_t warns = 0, fails = 0, skips = 0;
     char buf[64];
-    for (const auto& c : report.checks) {
+    const auto& checks = report.checks;
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+        const CheckResult& c = checks[i];
         warns += c.status == CheckStatus::Warn;
         fails += c.status == CheckStatus::Fail;
         skips += c.status == CheckStatus::Skip;
+        // A run of checks skipped for the same reason is one line: the reason is said once.
+        std::size_t run = 1;
+        while (c.status == CheckStatus::Skip && i + run < checks.size() &&
+               checks[i + run].status == CheckStatus::Skip && checks[i + run].summary == c.summary)
+            ++run;
+        if (run >= 3) {
+            std::string ids;
+            for (std::size_t k = i; k < i + run; ++k)
+                ids += (ids.empty() ? "" : ", ") + checks[k].id;
+            out += "  " + std::string(color ? colour(c.status) : "") + "SKIP" +
+                   (color ? "\033[0m" : "") + "  " + ids + "  " + printable(c.summary) + "\n";
+            skips += run - 1;
+            i += run - 1;
+            continue;
+        }
         out += check_line(c, color) + diagnosis_lines(c);
     }
     for (const auto& alert : report.alerts) out += "  ALERT from the server: " + printable(alert) + "\n";
