@@ -79,9 +79,14 @@ Diagnosis diagnose_reply(std::string_view verb, const Result<Reply>& reply) {
                         "was left of --timeout)",
                     {"check the server's load and log", "raise --command-timeout"},
                     e.message};
+        // Broken while waiting for a command that went ahead: that one is to blame.
+        const auto waiting = e.message.find("while waiting for the answer to");
         if (e.kind == Error::Kind::Closed)
             return {"connection.lost",
-                    "the connection broke while " + command + " was in flight",
+                    waiting != std::string::npos
+                        ? "the connection broke " +
+                              e.message.substr(waiting, e.message.size() - waiting - 1)
+                        : "the connection broke while " + command + " was in flight",
                     {"check the server's log and any proxy or load balancer on the way"},
                     e.message};
         return {"command.failed",

@@ -35,6 +35,14 @@ void apply_time_thresholds(const TargetConfig& config, Report& report) {
     }
 }
 
+// The check's command went ahead and was answered before the connection broke: it is
+// judged on that answer rather than skipped (pipelining must not lose what arrived).
+bool answered_before_the_break(const Check& check, const RunContext& ctx) {
+    if (!ctx.session || !check.plan) return false;
+    Plan plan = check.plan(ctx);
+    return plan.kind == Plan::Kind::Command && ctx.session->answered(*plan.command);
+}
+
 // A step that passed but took longer than --slow-step: the server works, and something
 // about it (load, a slow authentication back end, DNS on its side) will soon not.
 void flag_slow_step(const TargetConfig& config, CheckResult& result) {
@@ -139,7 +147,8 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
         } else if (!left_out[index].cause.empty()) {
             result = skip(left_out[index].cause);
             if (left_out[index].blocks) cause = left_out[index].cause;
-        } else if (check.needs_session && (!ctx.session || !ctx.session->open())) {
+        } else if (check.needs_session && (!ctx.session || !ctx.session->open()) &&
+                   !answered_before_the_break(check, ctx)) {
             cause = "connection lost";
             // Still connected, but a timeout or an unreadable answer left the stream out of
             // step, so imapcheck stopped using it: "lost" would blame the network or the server.

@@ -152,6 +152,12 @@ std::string Session::next_tag() {
     return tag;
 }
 
+bool Session::answered(const imap::Command& command) const {
+    const std::string key = command.redacted();
+    return std::any_of(in_flight_.begin(), in_flight_.end(),
+                       [&](const InFlight& f) { return f.key == key && f.done; });
+}
+
 bool Session::send_ahead(const imap::Command& command, const Deadline& run_deadline) {
     if (!open()) return false;
     const std::string key = command.redacted();
@@ -295,14 +301,16 @@ Result<Unit> Session::collect(InFlight& target, const Deadline& deadline, const 
 
 Result<Reply> Session::run(const imap::Command& command, const Deadline& run_deadline,
                            const ContinuationHandler& on_continuation) {
+    const std::string verb = upper(command.verb());
+    const std::string key = command.redacted();
+    auto ahead = std::find_if(in_flight_.begin(), in_flight_.end(),
+                              [&](const InFlight& f) { return f.key == key; });
+    // An answer that arrived before the connection broke is still the server's answer.
+    if (ahead != in_flight_.end() && ahead->done) return claim(ahead);
     if (!open()) return make_error(Error::Kind::Closed, "connection is closed");
     const Deadline deadline = Deadline::after(command_timeout_).earlier(run_deadline);
     const bool run_bound_first = deadline.at() == run_deadline.at();
-    const std::string verb = upper(command.verb());
-    const std::string key = command.redacted();
 
-    auto ahead = std::find_if(in_flight_.begin(), in_flight_.end(),
-                              [&](const InFlight& f) { return f.key == key; });
     if (ahead != in_flight_.end()) {
         if (auto got = collect(*ahead, deadline, verb, run_bound_first, OnContinuation::Refuse);
             !got)
@@ -314,8 +322,15 @@ Result<Reply> Session::run(const imap::Command& command, const Deadline& run_dea
     for (auto& f : in_flight_)
         if (!f.done) {
             if (auto drained = collect(f, deadline, verb, run_bound_first, OnContinuation::Refuse);
-                !drained)
-                return drained.error();
+                !drained) {
+                // Blame what was in flight, not this command, which never left.
+                Error e = drained.error();
+                char when[64];
+                std::snprintf(when, sizeof when, "%.0f ms ago", elapsed_ms(f.sent_at));
+                e.message += " (while waiting for the answer to " + f.key + ", sent " + when +
+                             "; " + verb + " was not sent)";
+                return e;
+            }
         }
     InFlight& entry = track(next_tag(), key, verb);
     transcript_.client(entry.tag + " " + key);

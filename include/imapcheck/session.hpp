@@ -65,6 +65,9 @@ public:
     // secret or needs a synchronizing literal, or the session is unusable. True without
     // sending when the same command is already on its way.
     bool send_ahead(const imap::Command& command, const Deadline& run_deadline);
+    // True when `command` went ahead and its whole answer arrived: run() returns it even
+    // after the connection broke.
+    bool answered(const imap::Command& command) const;
 
     // The sum of the replies' elapsed_ms that run() returned since the last call, or
     // nullopt when it returned none: a step's own time, even when its command went ahead.

@@ -508,3 +508,25 @@ TEST_F(DiagnosisTest, SlowStepWarnsEvenWithoutWarnTime) {
 
 }  // namespace
 }  // namespace imapcheck
+
+namespace imapcheck {
+namespace {
+
+TEST_F(DiagnosisTest, BreakInAPipelinedBatchBlamesTheCommandInFlightAndKeepsTheAnswers) {
+    FakeImapServer server(quota_options());
+    // STATUS and EXAMINE are answered; the connection breaks with SEARCH in flight, before
+    // LIST (which goes alone, after them) was ever sent.
+    server.on("SEARCH", [](Session& s, const Command&) { s.close(); });
+    json j = parsed(probe(server.port(), {"--command-timeout", "2"}), 2);
+    const std::string list = find_check(j, "list")["summary"];
+    EXPECT_NE(list.find("SEARCH UNSEEN"), std::string::npos) << list;
+    EXPECT_NE(list.find("LIST was not sent"), std::string::npos) << list;
+    expect_diagnosis(j, "list", "fail", "connection.lost", {"SEARCH UNSEEN"});
+    EXPECT_EQ(find_check(j, "status")["status"], "pass") << "its answer arrived: it is judged";
+    EXPECT_EQ(find_check(j, "select")["status"], "pass") << find_check(j, "select")["summary"];
+    EXPECT_EQ(find_check(j, "search")["status"], "skip");
+    for (const auto& c : server.commands()) EXPECT_NE(c.name, "LIST");
+}
+
+}  // namespace
+}  // namespace imapcheck
