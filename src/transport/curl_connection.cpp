@@ -399,6 +399,10 @@ void CurlConnection::perform(const Deadline& run_deadline) {
     if (rc != CURLE_OK) {
         bool tls_done = implicit ? appconnect_us > 0 : t_tls_ >= 0;
         classify_failure(rc, tcp_connected_ || connect_us > 0 || !facts_.greeting.empty(), tls_done);
+        // The trace stands alone: the failure, in words, with its class (as `--trace` readers
+        // would otherwise have to guess from where the lines stop).
+        transcript_.event("connect phase failed: " + facts_.error +
+                          (facts_.diagnosis ? " [" + facts_.diagnosis->id + "]" : ""));
         // The failing stage took whatever time the earlier ones did not.
         using Stage = ConnectFacts::Stage;
         if (facts_.reached == Stage::Connect || facts_.reached == Stage::Greeting) {

@@ -68,9 +68,13 @@ TEST_F(DiagnosisTest, SilentImplicitTlsPortIsNamedWithinThreeSecondsWithoutSendi
     ServerOptions o = options(TlsMode::Implicit);  // waits for a ClientHello
     o.concurrent = true;                           // and answers a second connection meanwhile
     FakeImapServer server(o);
-    ProcessResult r = probe(server.port());  // STARTTLS, default timeouts
+    ProcessResult r = probe(server.port(), {"--trace", "-"});  // STARTTLS, default timeouts
     json j = parsed(r, 2);
     expect_diagnosis(j, "connect", "fail", "greeting.tls_port", {"--tls implicit"});
+    // The trace tells the follow-up and the failure as events.
+    EXPECT_NE(r.err.find("follow-up: the TLS handshake completed"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("connect phase failed: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[greeting.tls_port]"), std::string::npos) << r.err;
     EXPECT_LT(r.seconds, 3.0) << "not the 10 s connect timeout";
     EXPECT_GT(r.seconds, 1.5) << "the server is given its moment to greet first";
     ASSERT_TRUE(server.wait_for_connections_done(2));

@@ -20,18 +20,7 @@ std::string tries(const json& d) {
 
 TEST_F(DovecotTest, RefusedLoginSaysWhereThePasswordCameFromNeverThePassword) {
     const std::string wrong = "not the password ";
-    auto args = std::vector<std::string>{testing::imapcheck_binary(),
-                                         "--host",
-                                         "localhost",
-                                         "--port",
-                                         env("IMAP_PORT"),
-                                         "--user",
-                                         env("IMAP_USER"),
-                                         "--cacert",
-                                         env("CA_FILE"),
-                                         "--format",
-                                         "json"};
-    ProcessResult r = testing::run_process(args, {{"IMAPCHECK_PASSWORD", wrong}});
+    ProcessResult r = run_with_password({"--format", "json"}, wrong);
     EXPECT_EQ(r.exit_code, 2);
     json j = report(r);
     const json& d = diagnosis_of(j, "login");

@@ -96,6 +96,12 @@ class DovecotTest : public ::testing::Test {
     ProcessResult run(std::vector<std::string> args, const std::string& port_key = "IMAP_PORT",
                       const std::string& user = "IMAP_USER",
                       const std::string& password_key = "IMAP_PASSWORD") {
+        return run_with_password(std::move(args), env(password_key), port_key, user);
+    }
+    // The same with a password of the test's own (a wrong one).
+    ProcessResult run_with_password(std::vector<std::string> args, const std::string& password,
+                                    const std::string& port_key = "IMAP_PORT",
+                                    const std::string& user = "IMAP_USER") {
         std::vector<std::string> argv = {testing::imapcheck_binary(),
                                          "--host",
                                          "localhost",
@@ -108,7 +114,7 @@ class DovecotTest : public ::testing::Test {
                                          "--timeout",
                                          "20"};
         argv.insert(argv.end(), args.begin(), args.end());
-        return testing::run_process(argv, {{"IMAPCHECK_PASSWORD", env(password_key)}},
+        return testing::run_process(argv, {{"IMAPCHECK_PASSWORD", password}},
                                     std::chrono::seconds(30));
     }
     static json report(const ProcessResult& r) {
