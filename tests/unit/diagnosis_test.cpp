@@ -10,8 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "diagnosis/login_diagnosis.hpp"
 #include "diagnosis/mailbox_diagnosis.hpp"
+#include "imapcheck/check.hpp"
 #include "imapcheck/diagnosis.hpp"
+#include "imapcheck/range.hpp"
 #include "imapcheck/render.hpp"
 
 namespace imapcheck {
@@ -134,6 +137,44 @@ TEST(MailboxSuggestionTest, CaseDelimiterNamespacePrefixAndSpecialUseAreEachOffe
     EXPECT_EQ(first("Nothing like it"), "");
     Diagnosis d = diagnosis::missing("mailbox.missing", "Sent", l, "NO Mailbox doesn't exist");
     EXPECT_EQ(d.tries.front(), "--mailbox INBOX.Sent (namespace prefix)");
+}
+
+Reply refusal(const std::string& line) {
+    Reply reply;
+    reply.tagged = imap::parse_response_line(line).value();
+    return reply;
+}
+
+TEST(LoginDiagnosisTest, GmailAndMicrosoftGetTheirOwnHintWhenTheServerSaysWhoItIs) {
+    TargetConfig config;
+    config.user = "alice@example.com";
+    const Secret password(std::string("app pw"));
+    const std::string gmail = "* OK Gimap ready for requests from 192.0.2.1";
+    Diagnosis d =
+        diagnosis::login_refused({config, "PLAIN", &password, gmail},
+                                 refusal("A1 NO [AUTHENTICATIONFAILED] Invalid credentials"));
+    EXPECT_EQ(d.id, "auth.failed");
+    ASSERT_FALSE(d.tries.empty());
+    EXPECT_NE(d.tries.front().find("app password"), std::string::npos) << d.tries.front();
+    const std::string exchange = "* OK The Microsoft Exchange IMAP4 service is ready.";
+    d = diagnosis::login_refused({config, "LOGIN", &password, exchange},
+                                 refusal("A1 NO LOGIN failed."));
+    EXPECT_NE(d.tries.front().find("OAuth"), std::string::npos) << d.tries.front();
+    const std::string dovecot = "* OK Dovecot ready.";
+    d = diagnosis::login_refused({config, "PLAIN", &password, dovecot}, refusal("A1 NO Nope"));
+    for (const auto& t : d.tries) EXPECT_EQ(t.find("OAuth"), std::string::npos) << t;
+    EXPECT_NE(d.cause.find("6 characters"), std::string::npos) << d.cause;
+    EXPECT_EQ(d.cause.find("app pw"), std::string::npos) << "never the password";
+}
+
+TEST(CountDiagnosisTest, ACountInItsAlertRangeIsCountRangeNamingTheBound) {
+    CheckResult r =
+        judge_count(pass("INBOX: MESSAGES 12"), 12, *parse_range("10"), std::nullopt, "messages");
+    EXPECT_EQ(r.status, CheckStatus::Warn);
+    ASSERT_TRUE(r.diagnosis);
+    EXPECT_EQ(r.diagnosis->id, "count.range");
+    EXPECT_NE(r.diagnosis->cause.find("--messages-warn 10"), std::string::npos)
+        << r.diagnosis->cause;
 }
 
 }  // namespace
