@@ -134,6 +134,7 @@ private:
     enum class Abort { None, NotImap, TlsPort };
     Abort abort_ = Abort::None;
     bool tls_follow_up_tried_ = false;
+    Deadline connect_deadline_ = Deadline::after(std::chrono::milliseconds(0));
 };
 
 CURLcode CurlConnection::ssl_ctx_callback(CURL*, void* ssl_ctx, void* self) {
@@ -256,8 +257,9 @@ void CurlConnection::maybe_ask_whether_tls_port() {
     if (curl_easy_getinfo(curl_, CURLINFO_PRIMARY_IP, &ip) != CURLE_OK || !ip || !*ip ||
         curl_easy_getinfo(curl_, CURLINFO_PRIMARY_PORT, &port) != CURLE_OK || port <= 0)
         return;
-    const long long left = static_cast<long long>(
-        static_cast<double>(config_.connect_timeout.count()) - elapsed_ms(start_));
+    // Within what libcurl itself was given: the connect timeout, or less of the run (an
+    // exporter's scrape budget).
+    const long long left = connect_deadline_.remaining_ms();
     if (left <= 0) return;
     if (transport::completes_tls_handshake(
             ip, static_cast<unsigned>(port), config_.host,
@@ -327,6 +329,7 @@ void CurlConnection::perform(const Deadline& run_deadline) {
                      config_.tls == TlsMode::StartTls ? static_cast<long>(CURLUSESSL_ALL)
                                                       : static_cast<long>(CURLUSESSL_NONE));
     long remaining = static_cast<long>(std::max<long long>(1, run_deadline.remaining_ms()));
+    connect_deadline_ = Deadline::after(config_.connect_timeout).earlier(run_deadline);
     curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, remaining);
     curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
                      std::min(remaining, static_cast<long>(config_.connect_timeout.count())));
