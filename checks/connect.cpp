@@ -4,7 +4,7 @@
 
 #include "imapcheck/check.hpp"
 #include "imapcheck/imap/reader.hpp"
-#include "imapcheck/probe.hpp"
+#include "imapcheck/transport.hpp"
 
 namespace imapcheck {
 

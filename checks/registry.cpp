@@ -3,29 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "checks/checks.hpp"
 #include "imapcheck/check.hpp"
 #include "imapcheck/diagnosis.hpp"
 
 namespace imapcheck {
-
-CheckResult run_connect(RunContext&);
-CheckResult run_tls(RunContext&);
-CheckResult run_capability(RunContext&);
-CheckResult run_login(RunContext&);
-CheckResult run_list(RunContext&);
-CheckResult run_status(RunContext&);
-CheckResult run_select(RunContext&);
-CheckResult run_search(RunContext&);
-CheckResult run_fetch(RunContext&);
-CheckResult run_quota(RunContext&);
-CheckResult run_logout(RunContext&);
-Plan plan_list(const RunContext&);
-Plan plan_status(const RunContext&);
-Plan plan_select(const RunContext&);
-Plan plan_search(const RunContext&);
-Plan plan_fetch(const RunContext&);
-Plan plan_quota(const RunContext&);
-Plan plan_logout(const RunContext&);
 
 // LIST goes alone, after STATUS, EXAMINE and SEARCH were sent ahead and answered: Dovecot
 // 2.3 (Maildir) refreshes its mailbox list index on LIST, and a STATUS, EXAMINE or SEARCH

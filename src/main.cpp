@@ -14,7 +14,7 @@
 #include "imapcheck/output.hpp"
 #include "imapcheck/probe.hpp"
 #include "imapcheck/render.hpp"
-#include "serve/serve_command.hpp"
+#include "front/serve_command.hpp"
 
 namespace {
 

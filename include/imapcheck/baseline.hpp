@@ -7,13 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "imapcheck/baseline_file.hpp"
 #include "imapcheck/expected.hpp"
 #include "imapcheck/report.hpp"
 
 namespace imapcheck {
-
-// The fields --baseline-ignore takes, in the order they are compared.
-const std::vector<std::string>& baseline_fields();
 
 // The baseline of a finished run: only what its checks established (a field whose check
 // did not pass is left out, and then not compared).
@@ -23,9 +21,6 @@ Json baseline_of(const Report& report);
 // rules of README's table; fields in `ignore` are not compared.
 CheckResult compare_baseline(const Json& saved, const Json& current,
                              const std::vector<std::string>& ignore, const std::string& file);
-
-// Reads and checks a saved baseline (its schema name and version); a usage error otherwise.
-Result<Json> load_baseline(const std::string& path);
 
 // The greeting with what changes from connection to connection masked: its [CAPABILITY]
 // code (compared on its own), digits ("#") and long hex or base64-like tokens (session ids).

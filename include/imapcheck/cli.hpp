@@ -7,7 +7,6 @@
 
 #include "imapcheck/config.hpp"
 #include "imapcheck/environment.hpp"
-#include "imapcheck/fleet.hpp"
 #include "imapcheck/options.hpp"
 
 namespace imapcheck {

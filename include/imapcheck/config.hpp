@@ -87,4 +87,10 @@ struct OutputSettings {
 const char* to_string(TlsMode mode);
 const char* to_string(AuthMechanism mechanism);
 
+// How many probes a fleet runs at once, and against one server address.
+struct FleetLimits {
+    unsigned concurrency = 8;
+    unsigned per_host = 4;
+};
+
 }  // namespace imapcheck

@@ -11,11 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "imapcheck/config.hpp"
 #include "imapcheck/deadline.hpp"
 #include "imapcheck/expected.hpp"
 #include "imapcheck/report.hpp"
-#include "imapcheck/transcript.hpp"
 
 namespace imapcheck {
 

@@ -14,23 +14,6 @@
 
 namespace imapcheck {
 
-struct FleetLimits {
-    unsigned concurrency = 8;
-    unsigned per_host = 4;
-};
-
-// The fleet's reports and how the whole fleet stands: the worst target's status.
-struct FleetReport {
-    std::vector<Report> targets;
-    std::string started_at;  // RFC 3339, UTC
-    double duration_ms = 0;
-
-    Overall overall() const;
-    int exit_code() const { return static_cast<int>(overall()); }
-    std::size_t count(Overall status) const;
-    std::size_t count_at_least(Overall status) const;
-};
-
 // Called on the thread that finished a probe, one call at a time: `done` of `total`.
 using FleetProgress =
     std::function<void(std::size_t done, std::size_t total, const Report& report)>;

@@ -8,10 +8,9 @@
 
 #include "imapcheck/config.hpp"
 #include "imapcheck/report.hpp"
+#include "imapcheck/version.hpp"
 
 namespace imapcheck {
-
-inline constexpr const char* kVersion = "0.1.0";
 
 std::string render_text(const Report& report, bool color);
 std::string render_json(const Report& report);

@@ -89,6 +89,18 @@ struct Report {
     const CheckResult* root_cause() const;
 };
 
+// The fleet's reports and how the whole fleet stands: the worst target's status.
+struct FleetReport {
+    std::vector<Report> targets;
+    std::string started_at;  // RFC 3339, UTC
+    double duration_ms = 0;
+
+    Overall overall() const;
+    int exit_code() const { return static_cast<int>(overall()); }
+    std::size_t count(Overall status) const;
+    std::size_t count_at_least(Overall status) const;
+};
+
 const char* to_string(CheckStatus status);  // "pass", "warn", "fail", "skip"
 const char* to_string(Overall overall);     // "OK", "WARNING", "CRITICAL", "UNKNOWN"
 

@@ -16,6 +16,7 @@
 #include "imapcheck/connection.hpp"
 #include "imapcheck/imap/command.hpp"
 #include "imapcheck/imap/reader.hpp"
+#include "imapcheck/transcript.hpp"
 
 namespace imapcheck {
 

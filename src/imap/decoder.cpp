@@ -2,7 +2,7 @@
 // A small recursive-descent parser with grammar-named methods and a sticky error, in the
 // spirit of go-imap's imapwire: lenient where real servers differ, strict where it matters
 // (literal sizes, nesting depth, the end of the line).
-#include "decoder.hpp"
+#include "imap/decoder.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "decoder.hpp"
+#include "imap/decoder.hpp"
 
 namespace imapcheck::imap {
 namespace {

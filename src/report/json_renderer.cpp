@@ -3,7 +3,6 @@
 // added, none renamed.
 #include <cmath>
 
-#include "imapcheck/fleet.hpp"
 #include "imapcheck/render.hpp"
 
 namespace imapcheck {

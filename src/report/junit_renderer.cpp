@@ -4,7 +4,6 @@
 // property. Text is XML 1.0-safe: escaped, valid UTF-8, forbidden characters stripped.
 #include <cstdio>
 
-#include "imapcheck/fleet.hpp"
 #include "imapcheck/render.hpp"
 #include "report/machine_text.hpp"
 

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <vector>
 
-#include "imapcheck/fleet.hpp"
 #include "imapcheck/render.hpp"
 #include "report/machine_text.hpp"
 

@@ -5,7 +5,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include "imapcheck/fleet.hpp"
 #include "imapcheck/render.hpp"
 #include "report/machine_text.hpp"
 

@@ -56,4 +56,20 @@ const char* to_string(Overall overall) {
     return "?";
 }
 
+Overall FleetReport::overall() const {
+    Overall worst = Overall::Ok;
+    for (const auto& r : targets) worst = std::max(worst, r.overall());
+    return worst;
+}
+
+std::size_t FleetReport::count(Overall status) const {
+    return static_cast<std::size_t>(std::count_if(
+        targets.begin(), targets.end(), [&](const Report& r) { return r.overall() == status; }));
+}
+
+std::size_t FleetReport::count_at_least(Overall status) const {
+    return static_cast<std::size_t>(std::count_if(
+        targets.begin(), targets.end(), [&](const Report& r) { return r.overall() >= status; }));
+}
+
 }  // namespace imapcheck

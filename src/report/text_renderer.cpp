@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "imapcheck/fleet.hpp"
 #include "imapcheck/render.hpp"
 
 namespace imapcheck {

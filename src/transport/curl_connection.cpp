@@ -13,12 +13,12 @@
 #include <mutex>
 
 #include "diagnosis/connect_diagnosis.hpp"
-#include "follow_up.hpp"
+#include "transport/follow_up.hpp"
 #include "imapcheck/connection.hpp"
 #include "imapcheck/imap/reader.hpp"
-#include "imapcheck/probe.hpp"
-#include "tls_facts.hpp"
-#include "tls_share.hpp"
+#include "imapcheck/transport.hpp"
+#include "transport/tls_facts.hpp"
+#include "transport/tls_share.hpp"
 
 namespace imapcheck {
 namespace {
@@ -697,6 +697,11 @@ void global_transport_init() {
     OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, nullptr);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     g_ssl_ctx_index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+}
+
+std::string transport_versions() {
+    const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+    return std::string("libcurl ") + v->version + ", " + (v->ssl_version ? v->ssl_version : "no TLS");
 }
 
 }  // namespace imapcheck

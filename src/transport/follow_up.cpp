@@ -1,6 +1,6 @@
 // imapcheck: follow-up connections (see follow_up.hpp): a bare TCP socket to the address
 // libcurl connected to, then an OpenSSL handshake on it or a read of what the server sends.
-#include "follow_up.hpp"
+#include "transport/follow_up.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

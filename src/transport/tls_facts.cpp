@@ -1,6 +1,6 @@
 // imapcheck: TLS facts from OpenSSL (RFC 5280 certificate fields, RFC 6125 host names).
 // Used for the `tls` check: what was negotiated, who the certificate names, when it expires.
-#include "tls_facts.hpp"
+#include "transport/tls_facts.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/sha.h>

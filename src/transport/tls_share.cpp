@@ -1,7 +1,7 @@
 // imapcheck: the connections' shared TLS state (tls_share.hpp). libcurl builds a CA store
 // for every handle, which is most of a handshake's client CPU when a process checks
 // hundreds of accounts; the store built here once carries the flags libcurl would set.
-#include "tls_share.hpp"
+#include "transport/tls_share.hpp"
 
 namespace imapcheck::transport {
 

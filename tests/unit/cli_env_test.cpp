@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_options.hpp"
+#include "config/option_table.hpp"
 #include "imapcheck/cli.hpp"
 #include "parsed_cli.hpp"
 

@@ -194,7 +194,7 @@ TEST(Cli, EmptyPasswordVariableIsAUsageErrorSayingItIsEmpty) {
 }
 
 TEST(Cli, ConnectToPortTooLongForAnIntegerIsAUsageError) {
-    // Regression (was a bug): src/cli.cpp build_config() checks the --connect-to port with std::stoul(p), which
+    // Regression (was a bug): src/front/cli.cpp build_config() checks the --connect-to port with std::stoul(p), which
     // throws std::out_of_range for 20+ digits; parse_command_line() catches only UsageError and
     // cxxopts exceptions, so it escapes (main() then prints "internal error: stoul").
     CliOutcome out;
@@ -203,7 +203,7 @@ TEST(Cli, ConnectToPortTooLongForAnIntegerIsAUsageError) {
 }
 
 TEST(Cli, EmptyConnectToIsAUsageError) {
-    // Regression (was a bug): src/cli.cpp build_config() line 130 calls addr.front() on the empty string (undefined
+    // Regression (was a bug): src/front/cli.cpp build_config() line 130 calls addr.front() on the empty string (undefined
     // behaviour) and then accepts it: connect_to becomes ":143", which libcurl's CONNECT_TO
     // reads as "the original host", so --connect-to "" is silently ignored.
     expect_usage_error(parse(base({"--connect-to", ""})), "--connect-to");

@@ -2,7 +2,7 @@
 // cpp-httplib (Debian's libcpp-httplib). Routes: /probe, /metrics, /-/healthy, /-/reload
 // (POST). SIGHUP reloads the config; SIGTERM and SIGINT stop accepting, let running probes
 // finish, and exit.
-#include "serve/serve_command.hpp"
+#include "front/serve_command.hpp"
 
 #include <httplib.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 #include <cxxopts.hpp>
 
 #include "imapcheck/exporter.hpp"
-#include "serve/web_config.hpp"
+#include "front/web_config.hpp"
 
 namespace imapcheck {
 namespace {

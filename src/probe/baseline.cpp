@@ -16,7 +16,6 @@
 namespace imapcheck {
 namespace {
 
-constexpr const char* kSchema = "imapcheck.baseline/1";
 
 const Json* passed_details(const Report& report, const char* id) {
     for (const auto& c : report.checks)
@@ -165,13 +164,6 @@ void compare_quota(Diff& d, const Json& was, const Json& now) {
 
 }  // namespace
 
-const std::vector<std::string>& baseline_fields() {
-    static const std::vector<std::string> fields = {
-        "greeting",  "id",      "capabilities", "auth_mechanisms", "tls",  "certificate",
-        "namespace", "folders", "uidvalidity",  "messages",        "quota"};
-    return fields;
-}
-
 std::string normalised_greeting(const std::string& greeting) {
     std::string g = greeting;
     auto open = g.find("[CAPABILITY ");
@@ -266,7 +258,7 @@ Json baseline_of(const Report& report) {
                                  {"limit", r["limit"]}});
         f["quota"] = quota;
     }
-    return {{"schema", kSchema},
+    return {{"schema", kBaselineSchema},
             {"tool", {{"name", "imapcheck"}, {"version", kVersion}}},
             {"saved_at", utc_now_rfc3339()},
             {"target",
@@ -389,19 +381,6 @@ CheckResult compare_baseline(const Json& saved, const Json& current,
                              "a field a site knows will change: --baseline-ignore FIELD"},
                             evidence};
     return r;
-}
-
-Result<Json> load_baseline(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return make_error(Error::Kind::Usage, "--baseline " + path + " cannot be read");
-    Json j = Json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return make_error(Error::Kind::Usage, "--baseline " + path + " is not JSON");
-    if (j.value("schema", "") != kSchema || !j.contains("fields") || !j["fields"].is_object())
-        return make_error(Error::Kind::Usage, "--baseline " + path + " is not an " +
-                                                  std::string(kSchema) +
-                                                  " file (save one with --save-baseline)");
-    return j;
 }
 
 }  // namespace imapcheck

@@ -8,7 +8,7 @@
 
 #include "imapcheck/check.hpp"
 #include "imapcheck/timestamp.hpp"
-#include "selection.hpp"
+#include "probe/selection.hpp"
 
 namespace imapcheck {
 namespace {

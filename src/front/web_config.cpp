@@ -1,6 +1,6 @@
 // imapcheck: the exporter's web configuration (web_config.hpp): read with yaml-cpp, basic
 // auth checked with crypt_r. A hash is never printed; a password never stored.
-#include "serve/web_config.hpp"
+#include "front/web_config.hpp"
 
 #include <crypt.h>
 #include <openssl/crypto.h>

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "imapcheck/cli.hpp"
+#include "imapcheck/options.hpp"
 
 namespace imapcheck::cli {
 

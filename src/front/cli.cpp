@@ -2,13 +2,11 @@
 // the IMAPCHECK_* variables; target_rules.cpp validates it. Help and version texts.
 #include "imapcheck/cli.hpp"
 
-#include <curl/curl.h>
-#include <openssl/opensslv.h>
-
-#include "cli_options.hpp"
+#include "config/option_table.hpp"
 #include "imapcheck/fleet_config.hpp"
 #include "imapcheck/options.hpp"
-#include "imapcheck/render.hpp"
+#include "imapcheck/transport.hpp"
+#include "imapcheck/version.hpp"
 
 namespace imapcheck {
 namespace {
@@ -122,9 +120,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& g
 }
 
 std::string version_text() {
-    const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
-    return std::string("imapcheck ") + kVersion + " (libcurl " + v->version + ", " +
-           (v->ssl_version ? v->ssl_version : "no TLS") + ")\n";
+    return std::string("imapcheck ") + kVersion + " (" + transport_versions() + ")\n";
 }
 
 std::string help_text() {

@@ -1,6 +1,6 @@
 // imapcheck: the option table, the cxxopts parser made from it, IMAPCHECK_<OPTION>
 // environment variables (the command line wins over them) and "did you mean" suggestions.
-#include "cli_options.hpp"
+#include "config/option_table.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,6 +1,6 @@
 // imapcheck: --only, --skip and --quit-after as causes per check (selection.hpp). Names are
 // validated when the config is built (target_rules.cpp); here an unknown one matches nothing.
-#include "selection.hpp"
+#include "probe/selection.hpp"
 
 #include <algorithm>
 #include <set>

@@ -9,7 +9,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "cli_options.hpp"
+#include "config/option_table.hpp"
 
 namespace imapcheck {
 namespace {

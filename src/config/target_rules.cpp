@@ -14,10 +14,9 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-#include "cli_options.hpp"
-#include "imapcheck/baseline.hpp"
-#include "imapcheck/check.hpp"
-#include "imapcheck/fleet.hpp"
+#include "config/option_table.hpp"
+#include "imapcheck/baseline_file.hpp"
+#include "imapcheck/check_ids.hpp"
 #include "imapcheck/imap/mutf7.hpp"
 #include "imapcheck/options.hpp"
 
@@ -355,8 +354,7 @@ void check_rules(const Options& o, TargetConfig& c) {
 std::string check_id(const std::string& option, std::string word) {
     while (!word.empty() && word.front() == ' ') word.erase(0, 1);
     while (!word.empty() && word.back() == ' ') word.pop_back();
-    std::vector<std::string> ids;
-    for (const auto& check : check_registry()) ids.emplace_back(check.id);
+    std::vector<std::string> ids(kCheckIds.begin(), kCheckIds.end());
     if (std::find(ids.begin(), ids.end(), word) != ids.end()) return word;
     std::string message = "--" + option + " '" + word + "' is not a check";
     if (auto near = cli::closest_word(word, ids)) message += " (did you mean " + *near + "?)";

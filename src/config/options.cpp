@@ -7,7 +7,7 @@
 #include <array>
 #include <cctype>
 
-#include "cli_options.hpp"
+#include "config/option_table.hpp"
 
 namespace imapcheck {
 namespace {
