@@ -1,4 +1,4 @@
-// imapcheck: the health-check sequence of SPEC §2, in order, with what each step needs.
+// imapcheck: the health-check sequence of docs/contract.md §2, in order, with what each step needs.
 // The order is the contract; a step whose prerequisite failed is skipped with the reason.
 #include <algorithm>
 #include <cstdio>
@@ -15,7 +15,7 @@ namespace imapcheck {
 // LOGOUT goes alone too, once every answer a check needs has arrived: a server or proxy
 // may answer it on sight and hang up with a FETCH literal still in flight (README, "What
 // imapcheck tolerates"). That costs one round trip (BENCHMARKS.md).
-// The report keeps the order of SPEC §2.
+// The report keeps the order of docs/contract.md §2.
 const std::vector<Check>& check_registry() {
     static const std::vector<Check> checks = {
         {"connect", {}, false, run_connect},

@@ -15,7 +15,7 @@ set(IMAPCHECK_VOCABULARY expected deadline secret environment range credentials 
 set(IMAPCHECK_HEADER_FLOORS
   base64=base timestamp=base output=base mail_header=base
   imap/command=imap imap/mutf7=imap imap/reader=imap session=imap
-  fleet_config=config terminal_password=config
+  fleet_config=config terminal_password=config selection=config
   render=report
   check=checks
   probe=probe runner=probe fleet=probe baseline=probe trace_frame=probe

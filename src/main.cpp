@@ -1,5 +1,5 @@
 // imapcheck: entry point. Parse the command line, run the checks, render, exit with the
-// Nagios-convention code (SPEC §3). Exceptions stop here as UNKNOWN (3), never a crash.
+// Nagios-convention code (docs/contract.md §3). Exceptions stop here as UNKNOWN (3), never a crash.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-// imapcheck: what a check is, and what checks share while a run goes on (SPEC §2).
+// imapcheck: what a check is, and what checks share while a run goes on (docs/contract.md §2).
 // Each check is one function in checks/; the ordered registry and the runner decide when it
 // runs and when it is skipped because something it needs failed.
 #pragma once
@@ -89,7 +89,7 @@ struct Check {
     bool alone = false;
 };
 
-// The sequence, in SPEC order.
+// The sequence, in the order of docs/contract.md §2.
 const std::vector<Check>& check_registry();
 
 // Result constructors, so checks read as their outcome.

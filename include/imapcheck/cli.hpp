@@ -1,4 +1,4 @@
-// imapcheck: the command line (SPEC §4) -> TargetConfig and OutputSettings, with every usage error
+// imapcheck: the CLI (docs/contract.md §4) -> TargetConfig, OutputSettings, with every usage error
 // found up front, so a bad invocation exits 3 before anything touches the network.
 #pragma once
 

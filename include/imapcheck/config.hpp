@@ -1,6 +1,6 @@
 // imapcheck: what one probe checks, where and as whom (TargetConfig), apart from how the
 // process reports (OutputSettings). Plain data, built and validated in one place
-// (target_rules.cpp) from an option map, whatever filled it (SPEC §4).
+// (target_rules.cpp) from an option map, whatever filled it (docs/contract.md §4).
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// imapcheck: report renderers (SPEC §5 JSON, §6 text; Nagios plugin output, JUnit XML,
+// imapcheck: report renderers (docs/contract.md §5 JSON, §6 text; Nagios plugin output, JUnit XML,
 // Prometheus text format for the tools administrators already run): pure functions
 // Report -> string.
 #pragma once

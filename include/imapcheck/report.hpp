@@ -1,4 +1,4 @@
-// imapcheck: check results and the run's report (SPEC §3, §5): per-check status, the
+// imapcheck: check results and the run's report (docs/contract.md §3, §5): per-check status, the
 // overall status (the worst one wins) and the exit code monitoring systems act on.
 #pragma once
 

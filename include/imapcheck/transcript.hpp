@@ -1,4 +1,4 @@
-// imapcheck: the protocol transcript behind --trace (SPEC §7): "C:"/"S:" lines and "*"
+// imapcheck: the protocol transcript behind --trace (docs/contract.md §7): "C:"/"S:" lines and "*"
 // events, each with a millisecond offset. Callers hand it text that is already redacted.
 #pragma once
 

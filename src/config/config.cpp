@@ -1,4 +1,4 @@
-// imapcheck: names of configuration enums as the report and SPEC spell them, and the
+// imapcheck: names of configuration enums as the report and docs/contract.md spell them, and the
 // server key connections are counted by.
 #include "imapcheck/config.hpp"
 

@@ -1,4 +1,4 @@
-// imapcheck: the table of command-line options (SPEC §4), the cxxopts parser built from it,
+// imapcheck: the option table (docs/contract.md §4), the cxxopts parser built from it,
 // and the IMAPCHECK_<OPTION> environment variables that stand in for options not given on
 // the command line (as swaks does), so cron and CI files stay short.
 #pragma once

@@ -1,4 +1,4 @@
-// imapcheck: every rule and default of a target's configuration (SPEC §4), applied to an
+// imapcheck: every rule and default of a target's config (docs/contract.md §4), applied to an
 // option map whatever filled it. An error names the option where it was set: "--port" on
 // the command line, "(set by IMAPCHECK_PORT)", or "imapcheck.yml:12: targets[3].port".
 #include <arpa/inet.h>
@@ -17,6 +17,7 @@
 #include "config/option_table.hpp"
 #include "imapcheck/baseline_file.hpp"
 #include "imapcheck/check_ids.hpp"
+#include "imapcheck/selection.hpp"
 #include "imapcheck/imap/mutf7.hpp"
 #include "imapcheck/options.hpp"
 
@@ -354,7 +355,8 @@ void check_rules(const Options& o, TargetConfig& c) {
 std::string check_id(const std::string& option, std::string word) {
     while (!word.empty() && word.front() == ' ') word.erase(0, 1);
     while (!word.empty() && word.back() == ' ') word.pop_back();
-    std::vector<std::string> ids(kCheckIds.begin(), kCheckIds.end());
+    std::vector<std::string> ids;
+    for (const auto& check : check_sequence()) ids.emplace_back(check.id);
     if (std::find(ids.begin(), ids.end(), word) != ids.end()) return word;
     std::string message = "--" + option + " '" + word + "' is not a check";
     if (auto near = cli::closest_word(word, ids)) message += " (did you mean " + *near + "?)";
@@ -417,6 +419,8 @@ void selection_rules(const Options& o, TargetConfig& c) {
     for (const auto& id : c.only_checks)
         if (std::find(c.skip_checks.begin(), c.skip_checks.end(), id) != c.skip_checks.end())
             reject("skip", "--skip " + id + " contradicts --only " + id);
+    if (auto conflict = selection_conflict(c))
+        reject(c.skip_checks.empty() ? "quit-after" : "skip", *conflict);
 }
 
 // A --search-warn style option as a Monitoring Plugins range, if given.

@@ -1,4 +1,4 @@
-// imapcheck: the command line (SPEC §4). cxxopts reads the words into an option map, over
+// imapcheck: the CLI (docs/contract.md §4). cxxopts reads the words into an option map, over
 // the IMAPCHECK_* variables; target_rules.cpp validates it. Help and version texts.
 #include "imapcheck/cli.hpp"
 

@@ -1,4 +1,4 @@
-// imapcheck: --trace output (SPEC §7) and the redaction every client line passes through.
+// imapcheck: --trace output (docs/contract.md §7) and the redaction all client lines pass through.
 #include "imapcheck/transcript.hpp"
 
 #include <cctype>

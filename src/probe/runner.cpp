@@ -1,14 +1,15 @@
 // imapcheck: the runner. Checks run in registry order; a check whose prerequisite failed is
-// `skip` with the root cause ("login failed"), never silently missing (SPEC §2). A harmless
-// skip (no QUOTA, empty mailbox, PREAUTH) blocks nothing.
+// `skip` with the root cause ("login failed"), never silently missing (docs/contract.md §2).
+// A harmless skip (no QUOTA, empty mailbox, PREAUTH) blocks nothing.
 #include "imapcheck/runner.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <utility>
 
 #include "imapcheck/check.hpp"
+#include "imapcheck/selection.hpp"
 #include "imapcheck/timestamp.hpp"
-#include "probe/selection.hpp"
 
 namespace imapcheck {
 namespace {
@@ -59,6 +60,11 @@ void flag_slow_step(const TargetConfig& config, CheckResult& result) {
                                   "a slow login is often the authentication back end (LDAP, SQL)",
                                   "--slow-step SECONDS to set the bound, 0 to turn it off"},
                                  took};
+}
+
+bool named_by_only(const TargetConfig& config, std::string_view id) {
+    return std::find(config.only_checks.begin(), config.only_checks.end(), id) !=
+           config.only_checks.end();
 }
 
 // Why a check with these prerequisites cannot run ("login failed"), or "" when it can.
@@ -135,7 +141,9 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
     std::vector<std::pair<std::string, std::string>> broken;
     std::string abandoned_in;  // the check during which the session stopped being usable
     // --only, --skip, --quit-after: what this run leaves out, and why.
-    const std::vector<Deselection> left_out = deselect(config, checks);
+    std::vector<CheckShape> shapes;
+    for (const auto& c : checks) shapes.push_back({c.id, c.requires_checks});
+    const std::vector<Deselection> left_out = deselect(config, shapes);
     for (std::size_t index = 0; index < checks.size(); ++index) {
         const Check& check = checks[index];
         auto check_start = Clock::now();
@@ -171,6 +179,14 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
             if (was_usable && !ctx.session->open()) abandoned_in = std::string(check.id);
             if (result.status == CheckStatus::Fail) cause = std::string(check.id) + " failed";
             if (result.status == CheckStatus::Skip && ctx.blocks) cause = *ctx.blocks;
+            // A check --only asked for that found nothing to judge (no QUOTA, PREAUTH, an
+            // empty mailbox) was not checked: the run must not read as OK.
+            if (result.status == CheckStatus::Skip && named_by_only(config, check.id)) {
+                report.unknown_causes.push_back("--only " + std::string(check.id) +
+                                                " asked for a check that did not run: " +
+                                                result.summary);
+                report.notes.push_back(report.unknown_causes.back());
+            }
             // A command that went ahead was partly answered before its check began: the
             // step's time is its replies' own time (Reply::elapsed_ms), not the wait.
             if (ctx.session && !ctx.duration_override)

@@ -1,4 +1,4 @@
-// imapcheck: the JSON report, schema "imapcheck.report/1" (SPEC §5), and the fleet's,
+// imapcheck: the JSON report, schema "imapcheck.report/1" (docs/contract.md §5), and the fleet's,
 // "imapcheck.fleet/1" (one report/1 object per target). Keys are stable; new keys may be
 // added, none renamed.
 #include <cmath>

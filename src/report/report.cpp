@@ -1,4 +1,4 @@
-// imapcheck: overall status and exit code (SPEC §3, the Nagios plugin convention):
+// imapcheck: overall status and exit code (docs/contract.md §3, the Nagios plugin convention):
 // the worst check wins; --warn-time/--crit-time can raise it further.
 #include "imapcheck/report.hpp"
 

@@ -1,4 +1,4 @@
-// imapcheck: the text report (SPEC §6): a header line, one line per check (status, id,
+// imapcheck: the text report (docs/contract.md §6): a header line, one line per check (status, id,
 // time, summary), any server [ALERT]s, then the overall line. Colour only when asked. For a
 // fleet: a line per target, then the failing targets' failing checks, then the verdict.
 #include <algorithm>

@@ -324,7 +324,7 @@ void CurlConnection::perform(const Deadline& run_deadline) {
     curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, &CurlConnection::progress_callback);
     curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, this);
     // No credentials are given to libcurl: it stops after CAPABILITY and we log in ourselves,
-    // so its mechanism choice and its cleartext habits never apply (ARCHITECTURE.md).
+    // so its mechanism choice and its cleartext habits never apply (docs/design.md, "libcurl").
     curl_easy_setopt(curl_, CURLOPT_USE_SSL,
                      config_.tls == TlsMode::StartTls ? static_cast<long>(CURLUSESSL_ALL)
                                                       : static_cast<long>(CURLUSESSL_NONE));

@@ -320,7 +320,7 @@ TEST_F(DovecotTest, EveryFormatPassesItsParserOnAPassingAndAFailingRun) {
 // registry), then FETCH (which needs SEARCH's answer) and GETQUOTAROOT together, and LOGOUT
 // alone once every answer is in: a server may answer LOGOUT on sight and close with a FETCH
 // still in flight (issue 10). Four round trips, counted as the client's batches in the trace;
-// the report keeps SPEC order and the numbers.
+// the report keeps the order of docs/contract.md §2 and the numbers.
 TEST_F(DovecotTest, StepsAfterLoginTakeFourRoundTripsWithLogoutLastAndAlone) {
     std::string before = flags();
     std::string trace = env("SANDBOX_DIR") + "/pipelined-trace.txt";

@@ -396,11 +396,11 @@ TEST(Cli, UnknownCheckNameSuggestsTheClosestAndListsThemAll) {
 
 TEST(Cli, OnlyAndSkipTakeCommasAndRepeatsAndQuitAfterOneCheck) {
     ParsedCli out = parse(base(
-        {"--only", "list, quota", "--only", "fetch", "--skip", "status", "--quit-after", "login"}));
+        {"--only", "list, quota", "--only", "fetch", "--skip", "status", "--quit-after", "quota"}));
     ASSERT_EQ(out.kind, CliOutcome::Kind::Run) << out.message;
     EXPECT_EQ(out.target.only_checks, (std::vector<std::string>{"list", "quota", "fetch"}));
     EXPECT_EQ(out.target.skip_checks, (std::vector<std::string>{"status"}));
-    EXPECT_EQ(out.target.quit_after, "login");
+    EXPECT_EQ(out.target.quit_after, "quota");
 }
 
 TEST(Cli, OnlyFromTheEnvironmentNamesTheVariableInErrors) {

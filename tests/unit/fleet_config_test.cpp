@@ -164,13 +164,13 @@ TEST_F(FleetConfigTest, PartOfTheSequenceAndBaselinesArePerTargetKeys) {
     auto targets = build("defaults:\n  " + pw() +
                          "  skip: fetch\n"
                          "targets:\n"
-                         "  - {name: a, host: h, user: u, only: [tls, quota], quit-after: login}\n"
+                         "  - {name: a, host: h, user: u, only: [tls, quota], quit-after: quota}\n"
                          "  - {name: b, host: h, user: u, search-crit: '1:', save-baseline: " +
                          path("b.json") + "}\n");
     ASSERT_TRUE(targets) << targets.error().message;
     ASSERT_EQ(targets->size(), 2u);
     EXPECT_EQ((*targets)[0].only_checks, (std::vector<std::string>{"tls", "quota"}));
-    EXPECT_EQ((*targets)[0].quit_after, "login");
+    EXPECT_EQ((*targets)[0].quit_after, "quota");
     EXPECT_EQ((*targets)[1].skip_checks, (std::vector<std::string>{"fetch"}));
     ASSERT_TRUE((*targets)[1].search_crit);
     EXPECT_TRUE((*targets)[1].search_crit->alerts(0));

@@ -1,4 +1,4 @@
-// Unit tests for the text and JSON renderers (SPEC §5, §6) against golden files in
+// Unit tests for the text and JSON renderers (docs/contract.md §5, §6) against golden files in
 // golden/. Set IMAPCHECK_UPDATE_GOLDEN=1 to rewrite them after an intended change, then
 // read the diff before committing it.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Unit tests for the runner's rules (SPEC §2-§3): order, skip-with-reason when a
+// Unit tests for the runner's rules (docs/contract.md §2-§3): order, skip-with-reason when a
 // prerequisite failed, harmless skips that block nothing, a lost connection, the deadline,
 // and how the overall status and exit code follow from the checks.
 #include <gtest/gtest.h>
@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "imapcheck/check.hpp"
+#include "imapcheck/check_ids.hpp"
 #include "imapcheck/runner.hpp"
 
 namespace imapcheck {
@@ -160,6 +161,18 @@ TEST(RegistryTest, SequenceIsTheSpecOrder) {
     for (const auto& c : check_registry()) ids.emplace_back(c.id);
     EXPECT_EQ(ids, (std::vector<std::string>{"connect", "tls", "capability", "login", "list", "status",
                                              "select", "search", "fetch", "quota", "logout"}));
+}
+
+// Configuration validates selections against check_sequence() without seeing the registry:
+// the two must be one list, prerequisites included.
+TEST(RegistryTest, CheckIdsAreTheRegistrysIdsInOrder) {
+    const auto& sequence = check_sequence();
+    const auto& registry = check_registry();
+    ASSERT_EQ(registry.size(), sequence.size());
+    for (std::size_t i = 0; i < registry.size(); ++i) {
+        EXPECT_EQ(registry[i].id, sequence[i].id);
+        EXPECT_EQ(registry[i].requires_checks, sequence[i].requires_checks) << registry[i].id;
+    }
 }
 
 // An exception from a check is imapcheck's own bug: that check fails with what was thrown,

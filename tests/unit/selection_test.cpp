@@ -2,19 +2,26 @@
 // the runner, on checks shaped like the registry's: what runs, what is skipped and why.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "imapcheck/check.hpp"
 #include "imapcheck/runner.hpp"
+#include "imapcheck/selection.hpp"
+#include "parsed_cli.hpp"
 
 namespace imapcheck {
 namespace {
 
 class SelectionTest : public ::testing::Test {
   protected:
-    // The registry's ids and prerequisites; each check records that it ran.
+    // The registry's ids and prerequisites; each check records that it ran. A check named
+    // in `harmless_` finds nothing to judge (as quota on a server without QUOTA does).
     std::vector<Check> sequence() {
         auto check = [this](std::string_view id, std::vector<std::string_view> needs) {
             return Check{id, std::move(needs), false, [this, id](RunContext&) {
                              ran_.emplace_back(id);
+                             if (harmless_.count(std::string(id)))
+                                 return skip("nothing to judge here");
                              return pass("ran");
                          }};
         };
@@ -40,6 +47,7 @@ class SelectionTest : public ::testing::Test {
     TargetConfig config_;
     Transcript transcript_;
     std::vector<std::string> ran_;
+    std::set<std::string> harmless_;
 };
 
 using Ids = std::vector<std::string>;
@@ -78,6 +86,8 @@ TEST_F(SelectionTest, SkipLeavesOutTheCheckAndWhatNeedsItWithThatReason) {
     EXPECT_EQ(r.exit_code(), 0);
 }
 
+// The runner stays safe with a selection the rules reject (a config built by hand): the
+// root cause is named, nothing of list is sent.
 TEST_F(SelectionTest, SkipOfAPrerequisiteOfOnlyExplainsTheSkip) {
     config_.only_checks = {"list"};
     config_.skip_checks = {"login"};
@@ -109,6 +119,136 @@ TEST_F(SelectionTest, SkipLogoutSendsNoLogout) {
     Report r = run();
     EXPECT_EQ(ran_, (Ids{"connect", "tls", "capability"}));
     EXPECT_EQ(summary(r, "logout"), "skip: --skip logout");
+}
+
+// Issue 19 §1: `--skip connect` ended "OK 0 warnings, 0 failures, 11 skipped" and
+// `--only quota --skip login` was OK without quota ever running. Both are usage errors now.
+TEST(SelectionConflict, SkippingWhatEveryCheckNeedsLeavesNothingToCheck) {
+    TargetConfig c;
+    c.skip_checks = {"connect"};
+    EXPECT_EQ(selection_conflict(c),
+              "--skip connect leaves nothing to check: every check needs connect");
+}
+
+TEST(SelectionConflict, SkippingAPrerequisiteOfAnOnlyCheckIsNamed) {
+    TargetConfig c;
+    c.only_checks = {"quota"};
+    c.skip_checks = {"login"};
+    EXPECT_EQ(selection_conflict(c), "--only quota needs login, which --skip login leaves out");
+    c.only_checks = {"fetch"};
+    c.skip_checks = {"capability"};
+    EXPECT_EQ(selection_conflict(c),
+              "--only fetch needs capability, which --skip capability leaves out");
+}
+
+TEST(SelectionConflict, QuitAfterBeforeAnOnlyCheckIsNamed) {
+    TargetConfig c;
+    c.only_checks = {"quota"};
+    c.quit_after = "login";
+    EXPECT_EQ(selection_conflict(c), "--only quota comes after --quit-after login, so it would not run");
+}
+
+TEST(SelectionConflict, SelectionsThatCheckSomethingAreFine) {
+    for (auto [only, skip, quit] : std::vector<std::tuple<Ids, Ids, std::string>>{
+             {{}, {}, ""},
+             {{"list", "quota"}, {}, ""},
+             {{}, {"select"}, ""},
+             {{}, {"quota", "logout"}, ""},
+             {{}, {}, "tls"},
+             {{"tls"}, {}, "tls"},
+             {{"login"}, {"list"}, ""}}) {
+        TargetConfig c;
+        c.only_checks = only;
+        c.skip_checks = skip;
+        c.quit_after = quit;
+        EXPECT_EQ(selection_conflict(c), std::nullopt) << testing::PrintToString(only) << " "
+                                                       << testing::PrintToString(skip) << " " << quit;
+    }
+}
+
+TEST(SelectionConflict, IsAUsageErrorOnTheCommandLine) {
+    auto out = parse_args({"--host", "h", "--user", "u", "--only", "quota", "--skip", "login"},
+                          {{"IMAPCHECK_PASSWORD", "pw"}});
+    ASSERT_EQ(out.kind, CliOutcome::Kind::UsageError);
+    EXPECT_NE(out.message.find("--only quota needs login, which --skip login leaves out"),
+              std::string::npos)
+        << out.message;
+    out = parse_args({"--host", "h", "--user", "u", "--skip", "connect"}, {{"IMAPCHECK_PASSWORD", "pw"}});
+    ASSERT_EQ(out.kind, CliOutcome::Kind::UsageError);
+    EXPECT_NE(out.message.find("leaves nothing to check"), std::string::npos) << out.message;
+}
+
+// A check --only asks for that found nothing to judge was not checked: UNKNOWN, not OK.
+TEST_F(SelectionTest, AnOnlyCheckThatDidNotRunIsNeverOk) {
+    config_.only_checks = {"quota"};
+    harmless_ = {"quota"};
+    Report r = run();
+    EXPECT_EQ(r.overall(), Overall::Unknown);
+    ASSERT_FALSE(r.unknown_causes.empty());
+    EXPECT_EQ(r.unknown_causes.front(),
+              "--only quota asked for a check that did not run: nothing to judge here");
+}
+
+// The property (issue 19): over every --only (none, one id, two ids), --skip (none, one id)
+// and --quit-after (none, one id) combination, on a server where every check passes or
+// where one finds nothing to judge, the exit code is 0 only if every check that was asked
+// for ran and passed. Asked for: the --only ids when given, else every check the selection
+// did not leave out; a default run's check that found nothing to judge (quota on a server
+// without QUOTA) counts as run, an --only check's does not. Rejected selections exit 3.
+TEST_F(SelectionTest, ExitIsZeroOnlyWhenEveryCheckAskedForRanAndPassed) {
+    std::vector<std::string> ids;
+    for (const auto& c : check_sequence()) ids.emplace_back(c.id);
+    std::vector<Ids> onlies = {{}}, skips = {{}};
+    for (const auto& a : ids) {
+        onlies.push_back({a});
+        skips.push_back({a});
+        for (const auto& b : ids)
+            if (a < b) onlies.push_back({a, b});
+    }
+    std::vector<std::string> quits = {""};
+    quits.insert(quits.end(), ids.begin(), ids.end());
+    int runs = 0, rejected = 0, ok = 0;
+    for (const auto& harmless : std::vector<std::set<std::string>>{{}, {"quota"}, {"fetch"}, {"login"}})
+        for (const auto& only : onlies)
+            for (const auto& skip : skips)
+                for (const auto& quit : quits) {
+                    std::vector<std::string> args = {"--host", "h", "--user", "u"};
+                    for (const auto& id : only) args.insert(args.end(), {"--only", id});
+                    for (const auto& id : skip) args.insert(args.end(), {"--skip", id});
+                    if (!quit.empty()) args.insert(args.end(), {"--quit-after", quit});
+                    auto parsed = parse_args(args, {{"IMAPCHECK_PASSWORD", "pw"}});
+                    const std::string what = testing::PrintToString(args);
+                    if (parsed.kind == CliOutcome::Kind::UsageError) {
+                        ++rejected;
+                        continue;
+                    }
+                    ASSERT_EQ(parsed.kind, CliOutcome::Kind::Run) << what << parsed.message;
+                    config_ = parsed.target;
+                    harmless_ = harmless;
+                    ran_.clear();
+                    Report r = run();
+                    ++runs;
+                    if (r.exit_code() != 0) continue;
+                    ++ok;
+                    std::vector<Deselection> left_out;
+                    {
+                        TargetConfig c = config_;
+                        left_out = deselect(c, check_sequence());
+                    }
+                    for (std::size_t i = 0; i < ids.size(); ++i) {
+                        const bool named = std::find(only.begin(), only.end(), ids[i]) != only.end();
+                        const bool asked = only.empty() ? left_out[i].cause.empty() : named;
+                        if (!asked) continue;
+                        const std::string status = summary(r, ids[i]);
+                        const bool passed = status == "pass: ran" ||
+                                            (only.empty() && status == "skip: nothing to judge here");
+                        EXPECT_TRUE(passed) << what << " exits 0, but " << ids[i] << " is " << status;
+                    }
+                }
+    // The property held over real variety: most selections run, some are refused, many pass.
+    EXPECT_GT(runs, 2000);
+    EXPECT_GT(rejected, 100);
+    EXPECT_GT(ok, 1000);
 }
 
 }  // namespace

@@ -1,12 +1,14 @@
 // imapcheck: which checks of a sequence a run leaves out, and why (--only, --skip,
 // --quit-after; README "In a deploy pipeline"). The runner reports each as `skip` with
-// that reason, so that no check is ever silently missing (SPEC §2).
+// that reason, so that no check is ever silently missing (docs/contract.md §2); a selection
+// that would leave out a check --only asks for, or every check, is a usage error.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "imapcheck/check.hpp"
+#include "imapcheck/check_ids.hpp"
 #include "imapcheck/config.hpp"
 
 namespace imapcheck {
@@ -20,6 +22,10 @@ struct Deselection {
 // (transitively) and logout, the clean end of every session; --skip leaves out the named
 // ones and, through the runner, what needs them; --quit-after leaves out every check after
 // the named one but logout.
-std::vector<Deselection> deselect(const TargetConfig& config, const std::vector<Check>& checks);
+std::vector<Deselection> deselect(const TargetConfig& config, const std::vector<CheckShape>& checks);
+
+// Why this selection cannot give an honest verdict, naming the conflict ("--only quota needs
+// login, which --skip login leaves out"), or nothing when it can.
+std::optional<std::string> selection_conflict(const TargetConfig& config);
 
 }  // namespace imapcheck
