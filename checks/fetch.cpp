@@ -105,7 +105,7 @@ CheckResult run_fetch(RunContext& ctx) {
     if (config.fetch_bytes > 0) details["text_bytes"] = text_bytes;
 
     std::string subject, from;
-    if (header && header->kind == imap::Value::Kind::String) {
+    if (header && header->kind == imap::Value::Kind::String && !config.served_over_http) {
         MailHeader parsed = parse_mail_header(header->text);
         subject = parsed.subject;
         from = parsed.from;

@@ -44,10 +44,12 @@ CheckResult run_tls(RunContext& ctx) {
         return skip("not requested (--tls none): the connection is not encrypted",
                     {{"mode", "none"}});
 
+    // Whole days, counted toward zero: 3.5 days after notAfter is -3, as "expired 3 days
+    // ago" says, so the summary, the diagnosis and the perfdata carry one number.
     std::optional<long long> days_left;
     if (f.tls.certificate && f.tls.certificate->not_after_epoch) {
         double seconds = static_cast<double>(*f.tls.certificate->not_after_epoch - std::time(nullptr));
-        days_left = static_cast<long long>(std::floor(seconds / 86400.0));
+        days_left = static_cast<long long>(std::trunc(seconds / 86400.0));
     }
     Json details = tls_details(config, f.tls, days_left);
     const long long now = static_cast<long long>(std::time(nullptr));
@@ -67,14 +69,27 @@ CheckResult run_tls(RunContext& ctx) {
                       {"see the handshake with --trace FILE"},
                       ""});
 
+    const bool expired = f.tls.certificate && f.tls.certificate->not_after_epoch &&
+                         *f.tls.certificate->not_after_epoch <= now;
     std::string summary = f.tls.version + " " + f.tls.cipher;
     if (f.tls.certificate) {
         summary += ", " + f.tls.certificate->subject;
-        if (days_left) summary += ", " + std::to_string(*days_left) + " days left";
+        if (days_left && !expired) summary += ", " + std::to_string(*days_left) + " days left";
     }
-    // --insecure asked not to be stopped by the certificate: an expired one warns too, and
-    // the warning lists every problem verification would have found.
-    if (config.insecure) {
+    // --insecure skips verification, never the calendar: expiry is judged exactly as without
+    // it (an expired certificate is CRITICAL, one inside --cert-crit-days too), and only a
+    // certificate with time left gets the plain -k warning. The channel works, so the checks
+    // after this one still run.
+    const std::string unverified = config.insecure ? " (not verified: --insecure)" : "";
+    if (config.insecure) ctx.failure_blocks = false;
+    if (expired) {
+        const CertificateFacts& c = *f.tls.certificate;
+        return fail("certificate expired " + diagnosis::days_ago(now - *c.not_after_epoch) +
+                        unverified + ": " + summary,
+                    details)
+            .because(diagnosis::expired(c, now, config.insecure));
+    }
+    if (config.insecure && !(days_left && *days_left < config.cert_warn_days)) {
         std::string why = f.tls.verify_problem.empty() ? "" : "; verification would fail: " + f.tls.verify_problem;
         return warn("certificate not verified (--insecure)" + why + "; " + summary, details)
             .because(diagnosis::unverified(f.tls, config, now));
@@ -82,14 +97,14 @@ CheckResult run_tls(RunContext& ctx) {
     if (days_left && *days_left < config.cert_crit_days)
         return fail("certificate expires in " + std::to_string(*days_left) +
                         " days (critical below " + std::to_string(config.cert_crit_days) +
-                        "): " + summary,
+                        ")" + unverified + ": " + summary,
                     details)
             .because(
                 diagnosis::expiring(*f.tls.certificate, *days_left, config.cert_crit_days, true));
     if (days_left && *days_left < config.cert_warn_days)
         return warn("certificate expires in " + std::to_string(*days_left) +
                         " days (warning below " + std::to_string(config.cert_warn_days) +
-                        "): " + summary,
+                        ")" + unverified + ": " + summary,
                     details)
             .because(
                 diagnosis::expiring(*f.tls.certificate, *days_left, config.cert_warn_days, false));

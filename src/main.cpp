@@ -14,6 +14,7 @@
 #include "imapcheck/output.hpp"
 #include "imapcheck/probe.hpp"
 #include "imapcheck/render.hpp"
+#include "imapcheck/timestamp.hpp"
 #include "front/serve_command.hpp"
 
 namespace {
@@ -36,6 +37,22 @@ void show_progress(std::size_t done, std::size_t total, const Report& report) {
                  problems);
 }
 
+// A run that cannot start still replaces its -o file: a textfile left saying imapcheck_up 1
+// would keep the alert on imapcheck_up == 0 from ever firing. The file then says UNKNOWN in
+// its format (Prometheus: imapcheck_up 0 and the cause).
+void replace_output(const OutputSettings& settings, const std::string& message) {
+    if (settings.output.empty() || !check_writable(settings.output)) return;
+    Report report;
+    report.started_at = utc_now_rfc3339();
+    report.unknown_causes.push_back(message);
+    report.notes.push_back("not run: " + message);
+    std::string rendered = settings.format == OutputFormat::Nagios
+                               ? render_nagios_unknown(message)
+                               : render(report, settings);
+    if (auto written = write_atomically(settings.output, rendered); !written)
+        std::fprintf(stderr, "imapcheck: %s\n", written.error().message.c_str());
+}
+
 int run(int argc, char** argv) {
     CliOutcome cli = parse_command_line(argc, argv, process_getenv, ::isatty(STDIN_FILENO) == 1);
     switch (cli.kind) {
@@ -48,8 +65,9 @@ int run(int argc, char** argv) {
         case CliOutcome::Kind::UsageError:
             std::fprintf(stderr, "imapcheck: %s (see --help)\n", cli.message.c_str());
             // A monitoring system shows stdout: the plugin guidelines want UNKNOWN said there.
-            if (cli.output.format == OutputFormat::Nagios)
+            if (cli.output.format == OutputFormat::Nagios && cli.output.output.empty())
                 std::fputs(render_nagios_unknown(cli.message).c_str(), stdout);
+            replace_output(cli.output, cli.message);
             return 3;
         case CliOutcome::Kind::Run:
         case CliOutcome::Kind::Fleet:
@@ -71,6 +89,9 @@ int run(int argc, char** argv) {
         FleetReport fleet = run_fleet(cli.targets, *transport, cli.limits, trace,
                                       ::isatty(STDERR_FILENO) ? show_progress : FleetProgress());
         if (::isatty(STDERR_FILENO)) std::fputs("\r\033[K", stderr);
+        for (const auto& report : fleet.targets)
+            for (const auto& cause : report.unknown_causes)
+                std::fprintf(stderr, "imapcheck: [%s] %s\n", report.name.c_str(), cause.c_str());
         rendered = render(fleet, settings);
         exit_code = fleet.exit_code();
     } else {

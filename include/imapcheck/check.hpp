@@ -50,6 +50,10 @@ struct RunContext {
     // A check that skips for a reason the checks after it share sets this: the runner
     // skips those that require it with the same reason. Reset before each check.
     std::optional<std::string> blocks;
+    // A check that fails on a fact that does not stop the checks after it clears this (an
+    // expired certificate under --insecure: the channel works, the run goes on, and the
+    // report is still CRITICAL). Reset before each check.
+    bool failure_blocks = true;
     // A check may report its own duration (e.g. from libcurl's timers) instead of wall time.
     std::optional<double> duration_override;
     // Checks the runner is done with (run or skipped), in order.

@@ -21,6 +21,13 @@ enum class OutputFormat { Text, Json, Nagios, Junit, Prometheus };
 
 struct TargetConfig {
     std::string name;  // the config file's target name; empty for a single run
+    // A fleet target whose configuration could not be applied (its password file is
+    // missing, say), with the file position: probe() reports it UNKNOWN and connects
+    // nowhere, and the fleet's other targets are still checked.
+    std::string unusable;
+    // imapcheck serve: the report and transcript may be read over HTTP (debug=true), so they
+    // show the protocol, not the mail (no subject, sender or body) nor the password's shape.
+    bool served_over_http = false;
 
     // Connection
     std::string host;

@@ -11,7 +11,9 @@ namespace imapcheck {
 // What went wrong, in words for a mail administrator, plus a coarse kind so callers can
 // tell a timeout from a closed connection without parsing text.
 struct Error {
-    enum class Kind { Timeout, Closed, Transport, Protocol, Limit, Usage };
+    // Credential: a configuration that is right, whose password source cannot be read now
+    // (a missing file): in a fleet, that target alone is UNKNOWN.
+    enum class Kind { Timeout, Closed, Transport, Protocol, Limit, Usage, Credential };
     Kind kind = Kind::Protocol;
     std::string message;
 };

@@ -78,7 +78,7 @@ class Exporter {
     std::condition_variable slot_freed_;
     std::shared_ptr<const Config> config_;
     std::map<std::string, std::shared_future<Report>> in_flight_;  // by account
-    std::map<std::string, Backoff> refused_;                       // by account
+    std::map<std::string, Backoff> refused_;  // by account and a hash of the credential
     unsigned running_ = 0;
     std::map<std::string, unsigned> running_per_host_;
     std::unique_ptr<Counters> counters_;

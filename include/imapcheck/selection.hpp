@@ -24,6 +24,10 @@ struct Deselection {
 // the named one but logout.
 std::vector<Deselection> deselect(const TargetConfig& config, const std::vector<CheckShape>& checks);
 
+// Whether the run logs in: without `login` in the sequence (--quit-after tls, --only tls)
+// no user or password is needed, asked for or read.
+bool selection_logs_in(const TargetConfig& config);
+
 // Why this selection cannot give an honest verdict, naming the conflict ("--only quota needs
 // login, which --skip login leaves out"), or nothing when it can.
 std::optional<std::string> selection_conflict(const TargetConfig& config);

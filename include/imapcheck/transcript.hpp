@@ -20,6 +20,11 @@ public:
     Transcript(std::FILE* sink, Clock::time_point start, std::string prefix)
         : sink_(sink), start_(start), prefix_(std::move(prefix)) {}
 
+    // A transcript that may be read by others (the exporter's debug answer) shows the
+    // protocol, not the mail: message headers' values and bodies masked.
+    void mask_mail(bool on) { mask_mail_ = on; }
+    bool masks_mail() const { return mask_mail_; }
+
     bool enabled() const { return sink_ != nullptr; }
     void client(std::string_view line) { write('C', line); }
     void server(std::string_view line) { write('S', line); }
@@ -31,6 +36,7 @@ private:
     std::FILE* sink_ = nullptr;
     Clock::time_point start_{};
     std::string prefix_;
+    bool mask_mail_ = false;
 };
 
 // `text` as the transcript shows it: valid UTF-8 as it is; control characters (C0, DEL,

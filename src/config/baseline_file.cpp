@@ -23,6 +23,10 @@ Result<Json> load_baseline(const std::string& path) {
         return make_error(Error::Kind::Usage, "--baseline " + path + " is not an " +
                                                   std::string(kBaselineSchema) +
                                                   " file (save one with --save-baseline)");
+    if (j["fields"].empty())
+        return make_error(Error::Kind::Usage, "--baseline " + path +
+                                                  " has no fields: it compares nothing (save "
+                                                  "one from a passing run with --save-baseline)");
     return j;
 }
 

@@ -248,15 +248,26 @@ Result<std::vector<TargetConfig>> build_fleet(const FleetFile& file, const Optio
         if (!selected.empty() &&
             std::find(selected.begin(), selected.end(), target.name) == selected.end())
             continue;
-        auto config =
-            build_target_config(target_options(file, target, environment, command_line), getenv);
+        const OptionMap options = target_options(file, target, environment, command_line);
+        auto config = build_target_config(options, getenv);
         if (!config) {
             // An option set in the file already names its line; other errors name the target.
             const std::string& message = config.error().message;
-            return make_error(Error::Kind::Usage,
-                              message.starts_with(file.path + ":")
-                                  ? message
-                                  : target.where + " (" + target.name + "): " + message);
+            std::string where = message.starts_with(file.path + ":")
+                                    ? message
+                                    : target.where + " (" + target.name + "): " + message;
+            // A mistake in the file stops the run (exit 3, before any connection); a
+            // password source that cannot be read makes that target alone UNKNOWN, and the
+            // others are still checked.
+            if (config.error().kind != Error::Kind::Credential)
+                return make_error(Error::Kind::Usage, std::move(where));
+            TargetConfig broken;
+            broken.name = target.name;
+            if (auto host = options.find("host"); host != options.end() && !host->second.values.empty())
+                broken.host = host->second.values.back();
+            broken.unusable = std::move(where);
+            out.push_back(std::move(broken));
+            continue;
         }
         config->name = target.name;
         out.push_back(std::move(*config));

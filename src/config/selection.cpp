@@ -73,6 +73,14 @@ std::vector<Deselection> deselect(const TargetConfig& config, const std::vector<
     return out;
 }
 
+bool selection_logs_in(const TargetConfig& config) {
+    const auto& checks = check_sequence();
+    const std::vector<Deselection> out = deselect(config, checks);
+    for (std::size_t i = 0; i < checks.size(); ++i)
+        if (checks[i].id == "login") return out[i].cause.empty();
+    return true;
+}
+
 std::optional<std::string> selection_conflict(const TargetConfig& config) {
     const auto& checks = check_sequence();
     const std::vector<Deselection> out = deselect(config, checks);

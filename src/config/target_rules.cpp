@@ -20,6 +20,7 @@
 #include "imapcheck/selection.hpp"
 #include "imapcheck/imap/mutf7.hpp"
 #include "imapcheck/options.hpp"
+#include "imapcheck/output.hpp"
 
 namespace imapcheck {
 namespace {
@@ -29,6 +30,12 @@ struct OptionError : std::runtime_error {
     OptionError(std::string option, const std::string& message)
         : std::runtime_error(message), option(std::move(option)) {}
     std::string option;  // the long name the message is about
+};
+
+// A password source that cannot be read now: the configuration is right, the file around
+// it is not (Error::Kind::Credential).
+struct CredentialError : OptionError {
+    using OptionError::OptionError;
 };
 
 // The option map as the rules read it: a value, or the table's default.
@@ -383,6 +390,9 @@ std::vector<std::string> check_ids(const Options& o, const std::string& option) 
 // connection; probe() reads it again for the comparison.
 void baseline_rules(const Options& o, TargetConfig& c) {
     if (o.has("save-baseline")) c.save_baseline = o.text("save-baseline");
+    if (!c.save_baseline.empty())
+        if (auto writable = check_writable(c.save_baseline); !writable)
+            reject("save-baseline", "--save-baseline: " + writable.error().message);
     if (o.has("baseline")) {
         c.baseline = o.text("baseline");
         if (auto saved = load_baseline(c.baseline); !saved)
@@ -464,6 +474,9 @@ void auth_rules(const Options& o, TargetConfig& c) {
 }
 
 void credential_rules(const Options& o, TargetConfig& c, const GetEnv& getenv, bool may_prompt) {
+    // A run that stops before login (--quit-after tls) sends no credentials: it needs none,
+    // and asks for none (README: "before any user exists").
+    if (!selection_logs_in(c)) return;
     if (c.user.empty() && !o.flag("netrc") && !o.has("netrc-file"))
         reject("user", "--user is required (the account to log in as)");
     c.credentials.password_env = o.text("password-env");
@@ -483,7 +496,7 @@ void credential_rules(const Options& o, TargetConfig& c, const GetEnv& getenv, b
                              : (c.credentials.netrc || !c.credentials.netrc_file.empty())
                                  ? (o.has("netrc-file") ? "netrc-file" : "netrc")
                                  : "password-env";
-        reject(source, secret.error().message);
+        throw CredentialError(source, secret.error().message);
     }
     if (c.user.empty()) reject("user", "--user is required (the account to log in as)");
 }
@@ -517,6 +530,8 @@ Result<TargetConfig> build_target_config(const OptionMap& map, const GetEnv& get
         baseline_rules(o, c);
         threshold_rules(o, c);
         credential_rules(o, c, getenv, may_prompt);
+    } catch (const CredentialError& e) {
+        return make_error(Error::Kind::Credential, with_origin(map, e));
     } catch (const OptionError& e) {
         return make_error(Error::Kind::Usage, with_origin(map, e));
     }

@@ -80,13 +80,24 @@ Diagnosis refused(const std::string& where) {
             "connect(): ECONNREFUSED"};
 }
 
-Diagnosis tcp_timeout(const std::string& where, double seconds) {
+namespace {
+// "5 s (--timeout)": the value and the option that set it.
+std::string limit_text(const WaitLimit& limit) {
+    return seconds_text(limit.seconds) + " (" + limit.option + ")";
+}
+std::string raise(const WaitLimit& limit) {
+    return limit.option.starts_with("--") ? "raise " + limit.option
+                                          : "give the probe more time (" + limit.option + ")";
+}
+}  // namespace
+
+Diagnosis tcp_timeout(const std::string& where, const WaitLimit& limit) {
     return {"net.timeout",
-            "no TCP answer from " + where + " within " + seconds_text(seconds) +
+            "no TCP answer from " + where + " within " + limit_text(limit) +
                 ": something on the way drops the packets (a firewall), or the address is wrong",
             {"check firewalls between here and the server, and the address",
-             "raise --connect-timeout on a slow link"},
-            "no SYN-ACK within --connect-timeout " + seconds_text(seconds)};
+             raise(limit) + " on a slow link"},
+            "no SYN-ACK within " + limit_text(limit)};
 }
 
 Diagnosis closed_at_once(const std::string& where, bool during_tls) {
@@ -106,13 +117,12 @@ Diagnosis proxy_failure(const std::string& proxy, const std::string& words) {
             words};
 }
 
-Diagnosis greeting_timeout(const std::string& where, double seconds, bool tls_tried) {
+Diagnosis greeting_timeout(const std::string& where, const WaitLimit& limit, bool tls_tried) {
     return {"greeting.timeout",
-            "connected to " + where + ", but no IMAP greeting came within " +
-                seconds_text(seconds) +
+            "connected to " + where + ", but no IMAP greeting came within " + limit_text(limit) +
                 (tls_tried ? "; the port does not speak TLS first either" : ""),
             {"check the server's log and load", "see what arrives with --trace FILE",
-             "raise --connect-timeout if the server is slow to greet"},
+             raise(limit) + " if the server is slow to greet"},
             "0 bytes received after the TCP connection"};
 }
 

@@ -17,10 +17,17 @@ std::string_view protocol_of_first_line(std::string_view line);
 // `where` is "host:port" as the user named it (or "address:port" when that differs).
 Diagnosis dns_failure(const std::string& name, bool via_connect_to);
 Diagnosis refused(const std::string& where);
-Diagnosis tcp_timeout(const std::string& where, double seconds);
+// The limit that ended a wait, as the user sets it: its value and the option ("--timeout",
+// "--connect-timeout", or the exporter's scrape budget).
+struct WaitLimit {
+    double seconds = 0;
+    std::string option;
+};
+
+Diagnosis tcp_timeout(const std::string& where, const WaitLimit& limit);
 Diagnosis closed_at_once(const std::string& where, bool during_tls);
 Diagnosis proxy_failure(const std::string& proxy, const std::string& words);
-Diagnosis greeting_timeout(const std::string& where, double seconds, bool tls_tried);
+Diagnosis greeting_timeout(const std::string& where, const WaitLimit& limit, bool tls_tried);
 Diagnosis speaks_implicit_tls(const std::string& where, unsigned port);
 Diagnosis not_imap(std::string_view line, unsigned port);
 Diagnosis bye_greeting(std::string_view line);

@@ -65,7 +65,7 @@ std::string password_origin(const TargetConfig& config, const Secret* password) 
         from = "typed at the prompt";
     else
         from = "from $" + c.password_env;
-    if (!password) return from;
+    if (!password || config.served_over_http) return from;
     const std::string_view p = password->reveal();
     std::string shape = std::to_string(characters(p)) + " characters";
     if (!p.empty() && std::isspace(static_cast<unsigned char>(p.back())))

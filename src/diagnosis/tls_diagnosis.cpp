@@ -95,8 +95,8 @@ std::vector<Finding> findings(const TlsFacts& tls, const TargetConfig& config, l
     }
     if (c && has(tls, X509_V_ERR_CERT_HAS_EXPIRED, 0) && c->not_after_epoch)
         out.push_back({"tls.expired",
-                       "the certificate expired " + days_phrase(now - *c->not_after_epoch) +
-                           " ago (" + c->not_after + ")",
+                       "the certificate expired " + days_ago(now - *c->not_after_epoch) +
+                           " (" + c->not_after + ")",
                        {"renew the server's certificate and reload the server"}});
     else if (has(tls, X509_V_ERR_CERT_HAS_EXPIRED))
         out.push_back({"tls.expired",
@@ -178,6 +178,20 @@ Diagnosis unverified(const TlsFacts& tls, const TargetConfig& config, long long 
     d.id = "tls.insecure";
     d.tries.push_back("then drop --insecure");
     return d;
+}
+
+std::string days_ago(long long seconds) {
+    const std::string days = days_phrase(seconds);
+    return days == "today" ? days : days + " ago";
+}
+
+Diagnosis expired(const CertificateFacts& cert, long long now, bool insecure) {
+    return {"tls.expired",
+            "the certificate expired " + days_ago(now - *cert.not_after_epoch) + " (" +
+                cert.not_after + ")" +
+                (insecure ? "; --insecure skips verification, not the expiry date" : ""),
+            {"renew the server's certificate and reload the server"},
+            "notAfter " + cert.not_after + "; issuer " + cert.issuer};
 }
 
 Diagnosis expiring(const CertificateFacts& cert, long long days_left, int bound, bool critical) {

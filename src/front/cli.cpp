@@ -5,6 +5,7 @@
 #include "config/option_table.hpp"
 #include "imapcheck/fleet_config.hpp"
 #include "imapcheck/options.hpp"
+#include "imapcheck/output.hpp"
 #include "imapcheck/transport.hpp"
 #include "imapcheck/version.hpp"
 
@@ -67,6 +68,13 @@ CliOutcome fleet(CliOutcome out, const GetEnv& getenv) {
     auto targets = build_fleet(*file, out.environment, out.command_line, selected, getenv);
     if (!targets) return fail(targets.error().message);
     if (targets->empty()) return fail(file->path + ": no targets: section");
+    // Who logs in is the file's business: an identity on the command line would apply to
+    // every target, and one typo would be one failed login per server (fail2ban).
+    for (const char* identity : {"user", "password-file", "password-env", "netrc", "netrc-file"})
+        if (out.command_line.count(identity) && selected.size() != 1)
+            return fail(std::string("--") + identity + " on the command line would apply to every " +
+                        "target of " + file->path + "; write it in the file, or name one target " +
+                        "with --target NAME");
     out.targets = std::move(*targets);
     out.kind = CliOutcome::Kind::Fleet;
     return out;
@@ -103,6 +111,10 @@ CliOutcome parse_command_line(int argc, const char* const* argv, const GetEnv& g
         auto settings = build_output_settings(out.options, getenv);
         if (!settings) return usage(settings.error().message);
         out.output = std::move(*settings);
+        // Before any connection: a typo in -o must not cost a whole session.
+        if (!out.output.output.empty())
+            if (auto writable = check_writable(out.output.output); !writable)
+                return usage("-o: " + writable.error().message);
         if (!r.unmatched().empty())
             return usage("unexpected argument '" + r.unmatched().front() +
                          "' (options start with --)");

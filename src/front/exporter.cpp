@@ -11,6 +11,9 @@
 #include <cstdlib>
 #include <set>
 
+#include <openssl/sha.h>
+
+#include "imapcheck/credentials.hpp"
 #include "imapcheck/render.hpp"
 #include "imapcheck/timestamp.hpp"
 #include "report/machine_text.hpp"
@@ -46,9 +49,29 @@ double unix_now() {
         .count();
 }
 
-// The account a probe logs in as: what single flight and the back-off are kept by.
+// The account a probe logs in as: what single flight is kept by.
 std::string account_of(const TargetConfig& t) {
     return t.user + "@" + t.server_key();
+}
+
+// What the back-off is kept by: the account and the credential it would send, as a hash of
+// the secret (never the secret). Another target of the same user with the right password,
+// or the same target after its file was fixed, is a new credential and is tried.
+std::string credential_of(const TargetConfig& t, const GetEnv& getenv) {
+    std::string user = t.user;
+    auto secret = load_secret(t.credentials, t.host, user, getenv);
+    if (!secret) return account_of(t) + " (unreadable)";
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(secret->reveal().data()), secret->reveal().size(),
+           digest);
+    secret->wipe();
+    static const char* hex = "0123456789abcdef";
+    std::string key = account_of(t) + " ";
+    for (unsigned char b : digest) {
+        key += hex[b >> 4];
+        key += hex[b & 15];
+    }
+    return key;
 }
 
 bool login_refused(const Report& report) {
@@ -141,12 +164,18 @@ Result<Unit> Exporter::reload() {
     if (!file->targets.empty()) {
         auto targets = build_fleet(*file, *environment, {}, {}, getenv_);
         if (!targets) return fail(targets.error());
+        // A fleet run reports a broken target on its own; the exporter keeps its old
+        // configuration instead, so a scrape never meets a half-applied file.
+        for (const auto& t : *targets)
+            if (!t.unusable.empty()) return fail(make_error(Error::Kind::Usage, t.unusable));
         for (auto& t : *targets) config->targets.emplace(t.name, std::move(t));
     }
     config->file = std::move(*file);
     config->environment = std::move(*environment);
     std::lock_guard<std::mutex> held(lock_);
     config_ = std::move(config);
+    // A reload is how an operator says "fixed": no remembered refusal outlives it.
+    refused_.clear();
     counters_->last_reload_ok = true;
     counters_->last_reload_success_time = unix_now();
     return Unit{};
@@ -213,6 +242,7 @@ HttpReply Exporter::probe(const QueryParams& params, std::optional<double> scrap
         chosen.name = module + "/" + target;
     }
 
+    chosen.served_over_http = true;
     // The module's (or target's) timeout, capped by Prometheus' own, less a margin for the
     // answer to reach it.
     std::chrono::milliseconds budget = chosen.timeout;
@@ -226,6 +256,7 @@ HttpReply Exporter::run(const TargetConfig& target, const std::string& module, b
                         std::chrono::milliseconds budget) {
     const auto started = Clock::now();
     const std::string account = account_of(target);
+    const std::string credential = credential_of(target, getenv_);
     Report report;
     std::string transcript_text;
     std::optional<long long> refused_age;  // seconds since the refusal this answer repeats
@@ -233,7 +264,7 @@ HttpReply Exporter::run(const TargetConfig& target, const std::string& module, b
     std::optional<std::promise<Report>> mine;  // set when this request runs the probe
     {
         std::lock_guard<std::mutex> held(lock_);
-        auto refused = refused_.find(account);
+        auto refused = refused_.find(credential);
         if (refused != refused_.end() && Clock::now() - refused->second.at < limits_.auth_backoff) {
             // No new login: a wrong password must not get the monitoring host banned.
             report = refused->second.report;
@@ -243,8 +274,10 @@ HttpReply Exporter::run(const TargetConfig& target, const std::string& module, b
             report.notes.push_back(
                 "not logged in again: the server refused this account's "
                 "login " +
-                std::to_string(*refused_age) + " s ago; the next attempt is after the " +
-                std::to_string(limits_.auth_backoff.count()) + " s back-off");
+                std::to_string(*refused_age) + " s ago with this password; the next attempt is "
+                "after the " +
+                std::to_string(limits_.auth_backoff.count()) +
+                " s back-off, or at once after the password changes or POST /-/reload");
         } else if (auto it = in_flight_.find(account); it != in_flight_.end() && !debug) {
             flight = it->second;  // a probe of this account is running: share its result
         } else if (!debug) {
@@ -256,9 +289,9 @@ HttpReply Exporter::run(const TargetConfig& target, const std::string& module, b
     auto remember = [&](const Report& fresh) {
         std::lock_guard<std::mutex> held(lock_);
         if (login_refused(fresh))
-            refused_[account] = {fresh, Clock::now()};
+            refused_[credential] = {fresh, Clock::now()};
         else
-            refused_.erase(account);
+            refused_.erase(credential);
     };
     if (refused_age) {
         // The cached refusal is the answer: nothing is connected.
@@ -269,6 +302,7 @@ HttpReply Exporter::run(const TargetConfig& target, const std::string& module, b
         std::FILE* sink = ::open_memstream(&buffer, &size);
         {
             Transcript transcript(sink, started);
+            transcript.mask_mail(true);
             report = probe_once(target, budget, &transcript);
         }
         if (sink) std::fclose(sink);
@@ -304,7 +338,8 @@ HttpReply Exporter::run(const TargetConfig& target, const std::string& module, b
     if (refused_age)
         body += gauge("imapcheck_login_refused_age_seconds",
                       "This answer repeats the server's refusal of the account's password, this "
-                      "many seconds old, instead of logging in again (--auth-backoff).",
+                      "many seconds old, instead of logging in again (--auth-backoff); a changed "
+                      "password or POST /-/reload tries again at once.",
                       std::to_string(*refused_age));
     return {200, "text/plain; version=0.0.4; charset=utf-8", body + render_prometheus(report)};
 }

@@ -6,8 +6,11 @@
 
 #include <httplib.h>
 #include <signal.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 #define CXXOPTS_NO_REGEX
@@ -170,9 +173,33 @@ int serve_command(int argc, char** argv) {
                      options.web_config.c_str());
         return 3;
     }
-    server.set_pre_routing_handler([&web](const httplib::Request& req, httplib::Response& res) {
-        if (web.authorized(req.get_header_value("Authorization")))
+    auto reload = [&exporter](httplib::Response& res) {
+        auto loaded = exporter.reload();
+        if (loaded) {
+            res.set_content("reloaded\n", "text/plain; charset=utf-8");
+        } else {
+            res.status = 500;
+            res.set_content(
+                "imapcheck: the old configuration is kept: " + loaded.error().message + "\n",
+                "text/plain; charset=utf-8");
+            std::fprintf(stderr,
+                         "imapcheck serve: reload failed, the old configuration is kept: %s\n",
+                         loaded.error().message.c_str());
+        }
+    };
+    server.set_pre_routing_handler([&web, &reload](const httplib::Request& req,
+                                                   httplib::Response& res) {
+        if (web.authorized(req.get_header_value("Authorization"))) {
+            // `curl -X POST .../-/reload` sends no body and no Content-Length: cpp-httplib
+            // would read until the client closes (5 s, then 400). There is nothing to read.
+            if (req.method == "POST" && req.path == "/-/reload" &&
+                !req.has_header("Transfer-Encoding") &&
+                (!req.has_header("Content-Length") || req.get_header_value("Content-Length") == "0")) {
+                reload(res);
+                return httplib::Server::HandlerResponse::Handled;
+            }
             return httplib::Server::HandlerResponse::Unhandled;
+        }
         res.status = 401;
         res.set_header("WWW-Authenticate", "Basic realm=\"imapcheck\"");
         res.set_content("imapcheck: authentication required\n", "text/plain; charset=utf-8");
@@ -204,26 +231,27 @@ int serve_command(int argc, char** argv) {
     server.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
         res.set_content("OK\n", "text/plain; charset=utf-8");
     });
-    server.Post("/-/reload", [&](const httplib::Request&, httplib::Response& res) {
-        auto loaded = exporter.reload();
-        if (loaded) {
-            res.set_content("reloaded\n", "text/plain; charset=utf-8");
-        } else {
-            res.status = 500;
-            res.set_content(
-                "imapcheck: the old configuration is kept: " + loaded.error().message + "\n",
-                "text/plain; charset=utf-8");
-            std::fprintf(stderr,
-                         "imapcheck serve: reload failed, the old configuration is kept: %s\n",
-                         loaded.error().message.c_str());
-        }
-    });
+    server.Post("/-/reload", [&](const httplib::Request&, httplib::Response& res) { reload(res); });
 
+    // cpp-httplib's default socket options add SO_REUSEPORT: a second exporter on the same
+    // port would start, and scrapes would alternate between two configurations. Only
+    // SO_REUSEADDR (a restart may bind over connections in TIME_WAIT).
+    int listen_fd = -1;
+    server.set_socket_options([&listen_fd](int fd) {
+        int yes = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        listen_fd = fd;
+    });
+    errno = 0;
     if (!server.bind_to_port(options.host, options.port)) {
-        std::fprintf(stderr, "imapcheck serve: cannot listen on %s:%d\n", options.host.c_str(),
-                     options.port);
+        const int why = errno;
+        std::fprintf(stderr, "imapcheck serve: cannot listen on %s:%d: %s\n", options.host.c_str(),
+                     options.port, why ? std::strerror(why) : "the address cannot be used");
         return 3;
     }
+    // Debian's cpp-httplib listens with a backlog of 5: scrapes beyond that queue overflow
+    // and retry after a second. listen() again raises it (Linux takes the new backlog).
+    if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);
     std::fprintf(stderr, "imapcheck serve: listening on %s:%d, config %s\n", options.host.c_str(),
                  options.port, options.config.c_str());
     std::thread listener([&] { server.listen_after_bind(); });

@@ -25,11 +25,22 @@ std::optional<std::uint64_t> literal_announcement(std::string_view line) {
     return n;
 }
 
+// A literal's line with the mail masked: a header keeps its field name ("From: ***"), any
+// other line (a body) is "***". What the exporter's debug output shows: the protocol, not
+// the mail.
+std::string masked_literal_line(std::string_view line) {
+    const auto colon = line.find(':');
+    bool field = colon != std::string_view::npos && colon > 0;
+    for (std::size_t i = 0; field && i < colon; ++i)
+        field = line[i] > ' ' && line[i] < 127;
+    return field ? std::string(line.substr(0, colon)) + ": ***" : "***";
+}
+
 // The raw response as --trace shows it: its lines, each literal cut to a few lines.
 // `last_literal_left`: bytes of the last literal not received yet (a response cut short).
 std::vector<std::string> transcript_of(const std::string& text,
                                        const std::vector<detail::FramedLiteral>& literals,
-                                       std::uint64_t last_literal_left = 0) {
+                                       bool mask, std::uint64_t last_literal_left = 0) {
     constexpr std::size_t kLiteralLines = 3, kLineChars = 200;
     std::vector<std::string> out;
     std::size_t literal = 0;
@@ -46,7 +57,8 @@ std::vector<std::string> transcript_of(const std::string& text,
             std::size_t nl = data.find('\n');
             std::string_view l = data.substr(0, nl);
             if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-            out.push_back("| " + std::string(l.substr(0, kLineChars)));
+            out.push_back("| " + (mask ? masked_literal_line(l.substr(0, kLineChars))
+                                       : std::string(l.substr(0, kLineChars))));
             data = nl == std::string_view::npos ? std::string_view{} : data.substr(nl + 1);
         }
         if (literal == literals.size() && last_literal_left > 0)
@@ -130,7 +142,7 @@ std::optional<Result<Response>> ResponseReader::next() {
         Raw raw = std::move(current_);
         current_ = Raw{};
         compact();
-        if (keep_transcript_) transcript_lines_ = transcript_of(raw.text, raw.literals);
+        if (keep_transcript_) transcript_lines_ = transcript_of(raw.text, raw.literals, mask_literals_);
         auto decoded = detail::decode(raw.text, raw.literals, limits_);
         if (!decoded && lenient_)
             return Result<Response>(
@@ -166,7 +178,8 @@ std::vector<std::string> ResponseReader::pending_transcript() const {
         unended = buffer_.size() - read_pos_;
         text.append(buffer_, read_pos_, std::min<std::size_t>(unended, 800));
     }
-    auto lines = transcript_of(text, current_.literals, in_literal_ ? literal_left_ : 0);
+    auto lines =
+        transcript_of(text, current_.literals, mask_literals_, in_literal_ ? literal_left_ : 0);
     if (unended > 0 && !lines.empty())
         lines.back() += " [no line end yet: " + std::to_string(unended) + " bytes]";
     return lines;

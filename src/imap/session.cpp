@@ -42,6 +42,7 @@ Session::Session(std::unique_ptr<Connection> connection, Transcript& transcript,
       command_timeout_(command_timeout),
       reader_(limits) {
     reader_.keep_transcript(transcript_.enabled());
+    reader_.mask_literals(transcript_.masks_mail());
     // A line that breaks the grammar but was framed completely leaves the stream in step:
     // it is set aside (or read leniently) and noted, and the session goes on.
     reader_.lenient(true);

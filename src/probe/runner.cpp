@@ -165,7 +165,9 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
             if (ctx.session && ctx.session->bye())
                 cause += " (server said BYE " + ctx.session->bye()->status_text() + ")";
             result = skip(cause);
-        } else if (ctx.deadline.expired()) {
+        } else if (ctx.deadline.expired() && !answered_before_the_break(check, ctx)) {
+            // An answer that went ahead and arrived in time is judged, though the run's time
+            // ran out later (a stalled LIST must not erase what came before it).
             cause = "--timeout of " + seconds(config.timeout) + " used up before this step";
             result = skip(cause);
         } else {
@@ -175,9 +177,11 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
                 ctx.session->take_command_ms();  // count only this check's replies
             }
             ctx.blocks.reset();
+            ctx.failure_blocks = true;
             result = run_guarded(check, ctx);
             if (was_usable && !ctx.session->open()) abandoned_in = std::string(check.id);
-            if (result.status == CheckStatus::Fail) cause = std::string(check.id) + " failed";
+            if (result.status == CheckStatus::Fail && ctx.failure_blocks)
+                cause = std::string(check.id) + " failed";
             if (result.status == CheckStatus::Skip && ctx.blocks) cause = *ctx.blocks;
             // A check --only asked for that found nothing to judge (no QUOTA, PREAUTH, an
             // empty mailbox) was not checked: the run must not read as OK.

@@ -94,14 +94,18 @@ struct Families {
                    "1 for each check that warned or failed, labelled with the class of its "
                    "diagnosis (README, Diagnosing a server).",
                    {}};
+    Family error{"imapcheck_error_info",
+                 "1 for each reason the run could not be judged (UNKNOWN): a configuration "
+                 "that could not be applied, a run that could not start, an internal error.",
+                 {}};
     Family cert_expiry{"imapcheck_certificate_expiry_timestamp_seconds",
                        "Unix time at which the server's TLS certificate expires (its notAfter).",
                        {}};
 
     std::vector<Family*> all() {
-        return {&up,          &exit_code,  &duration, &status,         &check_duration,
-                &problem,     &messages,   &unseen,   &search_matches, &quota_usage,
-                &quota_limit, &cert_expiry};
+        return {&up,          &exit_code,   &duration, &status,   &check_duration,
+                &problem,     &error,       &messages, &unseen,   &search_matches,
+                &quota_usage, &quota_limit, &cert_expiry};
     }
 };
 
@@ -111,6 +115,7 @@ void collect(const Report& report, const std::string& base, Families& f) {
     f.up.add(base, report.exit_code() <= 1 ? "1" : "0");
     f.exit_code.add(base, std::to_string(report.exit_code()));
     f.duration.add(base, seconds_from_ms(report.duration_ms));
+    for (const auto& cause : report.unknown_causes) f.error.add(base + label("cause", cause), "1");
     for (const auto& c : report.checks) {
         f.status.add(base + label("check", c.id), std::to_string(status_number(c.status)));
         f.check_duration.add(base + label("check", c.id), seconds_from_ms(c.duration_ms));

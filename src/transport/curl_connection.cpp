@@ -8,6 +8,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 
 #include <mutex>
@@ -135,6 +136,7 @@ private:
     Abort abort_ = Abort::None;
     bool tls_follow_up_tried_ = false;
     Deadline connect_deadline_ = Deadline::after(std::chrono::milliseconds(0));
+    diagnosis::WaitLimit limit_;  // the limit connect_deadline_ comes from
 };
 
 CURLcode CurlConnection::ssl_ctx_callback(CURL*, void* ssl_ctx, void* self) {
@@ -330,6 +332,16 @@ void CurlConnection::perform(const Deadline& run_deadline) {
                                                       : static_cast<long>(CURLUSESSL_NONE));
     long remaining = static_cast<long>(std::max<long long>(1, run_deadline.remaining_ms()));
     connect_deadline_ = Deadline::after(config_.connect_timeout).earlier(run_deadline);
+    // Which limit ends the connect phase's wait, so a timeout names the one that did: the
+    // run's own (less than --timeout left means the exporter's scrape budget cut it).
+    const long long connect_ms = config_.connect_timeout.count();
+    if (remaining >= connect_ms)
+        limit_ = {static_cast<double>(connect_ms) / 1000.0, "--connect-timeout"};
+    else if (remaining + 100 >= config_.timeout.count())
+        limit_ = {static_cast<double>(config_.timeout.count()) / 1000.0, "--timeout"};
+    else
+        limit_ = {std::round(static_cast<double>(remaining) / 100.0) / 10.0,
+                  "the scrape's time budget"};
     curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, remaining);
     curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
                      std::min(remaining, static_cast<long>(config_.connect_timeout.count())));
@@ -346,6 +358,8 @@ void CurlConnection::perform(const Deadline& run_deadline) {
         curl_easy_setopt(curl_, CURLOPT_CONNECT_TO, connect_to_);
     }
     if (!config_.proxy.empty()) curl_easy_setopt(curl_, CURLOPT_PROXY, config_.proxy.c_str());
+    // No TLS session cache: a resumed handshake proves no certificate (tls_share.hpp).
+    curl_easy_setopt(curl_, CURLOPT_SSL_SESSIONID_CACHE, 0L);
     if (share_) {
         const std::string trust = config_.cacert + "\n" +
                                   (config_.insecure ? "insecure" : "verify") + "\n" +
@@ -431,7 +445,6 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
     std::string curl_words = errbuf_[0] ? errbuf_ : curl_easy_strerror(rc);
     const std::string where = url_host(config_.host) + ":" + std::to_string(config_.port);
     const bool implicit = config_.tls == TlsMode::Implicit;
-    const double connect_s = static_cast<double>(config_.connect_timeout.count()) / 1000.0;
     using Stage = ConnectFacts::Stage;
     namespace d = diagnosis;
 
@@ -471,8 +484,10 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
             facts_.error = "cannot resolve host name '" + name + "'";
             facts_.diagnosis = d::dns_failure(name, name != config_.host);
         } else if (rc == CURLE_OPERATION_TIMEDOUT) {
-            facts_.error = "no TCP connection to " + where + " within the connect timeout";
-            facts_.diagnosis = d::tcp_timeout(where, connect_s);
+            facts_.error = "no TCP connection to " + where + " within " +
+                           std::to_string(static_cast<long long>(limit_.seconds * 1000)) + " ms (" +
+                           limit_.option + ")";
+            facts_.diagnosis = d::tcp_timeout(where, limit_);
         } else if (os_errno == ECONNREFUSED) {
             facts_.error = "cannot connect to " + where + ": connection refused";
             facts_.diagnosis = d::refused(where);
@@ -480,7 +495,7 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
             facts_.error =
                 "cannot connect to " + where + ": " +
                 (os_errno ? std::string(std::strerror(static_cast<int>(os_errno))) : curl_words);
-            facts_.diagnosis = d::tcp_timeout(where, connect_s);
+            facts_.diagnosis = d::tcp_timeout(where, limit_);
             facts_.diagnosis->cause = "no TCP connection to " + where + ": " + facts_.error;
         }
         return;
@@ -586,7 +601,7 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
         facts_.reached = Stage::Greeting;
         if (rc == CURLE_OPERATION_TIMEDOUT) {
             facts_.error = "connected, but the server sent no greeting in time";
-            facts_.diagnosis = d::greeting_timeout(where, connect_s, tls_follow_up_tried_);
+            facts_.diagnosis = d::greeting_timeout(where, limit_, tls_follow_up_tried_);
         } else {
             facts_.error = "connected, but the server closed the connection without a greeting";
             facts_.diagnosis = d::closed_at_once(where, false);

@@ -27,7 +27,9 @@ CURLSH* TlsShare::curl_share(const std::string& trust_key) {
         curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &TlsShare::lock);
         curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &TlsShare::unlock);
         curl_share_setopt(share, CURLSHOPT_USERDATA, this);
-        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+        // DNS answers only, never TLS sessions: a resumed TLS 1.3 handshake sends no
+        // certificate and no CertificateVerify, so a renewed, expiring or mis-named
+        // certificate (or another backend's) would go unseen. A health check never resumes.
         curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     }
     shares_[trust_key] = share;

@@ -1,6 +1,6 @@
-// imapcheck: what connections of one process share (probe.hpp's Transport): a libcurl
-// share of TLS sessions and DNS answers, so a second connection to a server resumes its
-// TLS session (RFC 8446 §2.2), and each trust store parsed once instead of per connection.
+// imapcheck: what connections of one process share (transport.hpp's Transport): a libcurl
+// share of DNS answers, and each trust store parsed once instead of per connection. Never
+// TLS sessions: every connection proves the server's current certificate (a full handshake).
 #pragma once
 
 #include <curl/curl.h>
@@ -20,10 +20,8 @@ class TlsShare {
     TlsShare(const TlsShare&) = delete;
     TlsShare& operator=(const TlsShare&) = delete;
 
-    // The libcurl share for connections that trust the same store the same way
-    // (`trust_key`: the CA file, --insecure, --min-tls). A TLS session is resumed only by
-    // connections that would have verified it alike: a session verified against one CA file
-    // must not be resumed by a target configured with another. Created on first use.
+    // The libcurl share (DNS answers) for connections that trust the same store the same
+    // way (`trust_key`: the CA file, --insecure, --min-tls). Created on first use.
     CURLSH* curl_share(const std::string& trust_key);
     // The trust store for `cacert` ("" = libcurl's default CA file and directory), parsed
     // on first use and kept; nullptr when it cannot be read, so that libcurl loads it

@@ -187,6 +187,22 @@ TEST_F(DiagnosisTest, SilentPlainServerIsGreetingTimeoutAfterTheTlsQuestion) {
     EXPECT_EQ(server.received(), "") << "the first connection got nothing from us";
 }
 
+// Issue 19 §3: `--timeout 3` against a silent port said "no IMAP greeting came within 10 s
+// ... raise --connect-timeout" after 3 s. The message names the limit that ended the wait.
+TEST_F(DiagnosisTest, AGreetingTimeoutNamesTheLimitThatEndedTheWait) {
+    RawServer server({});
+    const auto started = std::chrono::steady_clock::now();
+    ProcessResult r = probe(server.port(), {"--timeout", "3"});  // --connect-timeout: 10 s
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    expect_diagnosis(parsed(r, 2), "connect", "fail", "greeting.timeout",
+                     {"within 3 s (--timeout)", "raise --timeout"});
+    EXPECT_LT(seconds, 6.0);
+    ProcessResult c = probe(server.port(), {"--timeout", "20", "--connect-timeout", "3"});
+    expect_diagnosis(parsed(c, 2), "connect", "fail", "greeting.timeout",
+                     {"within 3 s (--connect-timeout)", "raise --connect-timeout"});
+}
+
 TEST_F(DiagnosisTest, ByeGreetingIsGreetingBye) {
     ServerOptions o = options(TlsMode::StartTls);
     o.greeting = "* BYE Too many connections from 127.0.0.1";
@@ -299,15 +315,49 @@ TEST_F(DiagnosisTest, CertificateNearItsEndIsExpiringWithTheBoundItCrossed) {
     expect_diagnosis(j, "tls", "fail", "tls.expiring", {"--cert-crit-days 3"});
 }
 
-TEST_F(DiagnosisTest, InsecureOnAnExpiredCertificateWarnsListsTheProblemAndGoesOn) {
+// Issue 19 §2: -k on an expired certificate was WARNING ("-2 days left" beside "expired 1
+// day ago"). -k skips verification only: expired is CRITICAL, with one number of days, and
+// the run still goes on over the working channel.
+TEST_F(DiagnosisTest, InsecureOnAnExpiredCertificateIsCriticalAndGoesOn) {
     ServerOptions o = options(TlsMode::Implicit);
     o.cert_file = pki_->expired_cert;
     o.key_file = pki_->expired_key;
     FakeImapServer server(o);
-    json j = parsed(probe(server.port(), {"--tls", "implicit", "--insecure"}), 1);
-    expect_diagnosis(j, "tls", "warn", "tls.insecure", {"expired 1 day ago", "drop --insecure"});
+    json j = parsed(probe(server.port(), {"--tls", "implicit", "--insecure"}), 2);
+    expect_diagnosis(j, "tls", "fail", "tls.expired",
+                     {"expired 1 day ago", "--insecure skips verification, not the expiry date"});
+    const json& tls = find_check(j, "tls");
+    EXPECT_EQ(tls["details"]["days_left"], -1) << "the same number as 'expired 1 day ago'";
+    EXPECT_EQ(tls["summary"].get<std::string>().find("days left"), std::string::npos) << tls["summary"];
     EXPECT_EQ(find_check(j, "login")["status"], "pass") << "-k lets the run go on";
     EXPECT_EQ(find_check(j, "logout")["status"], "pass");
+    // Nagios: the status line and the perfdata say the same.
+    ProcessResult nagios = probe(server.port(), {"--tls", "implicit", "--insecure", "--format", "nagios"});
+    EXPECT_EQ(nagios.exit_code, 2) << nagios.out;
+    EXPECT_EQ(nagios.out.rfind("IMAP CRITICAL", 0), 0u) << nagios.out;
+    EXPECT_NE(nagios.out.find("cert_days_left=-1;14:;3:"), std::string::npos) << nagios.out;
+}
+
+// Issue 19 §2: -k with --cert-crit-days 5 on a certificate 2 days from expiry was WARNING
+// (without -k: CRITICAL), while the perfdata said critical under IMAP WARNING.
+TEST_F(DiagnosisTest, InsecureJudgesExpiryAsWithoutIt) {
+    ServerOptions o = options(TlsMode::Implicit);
+    o.cert_file = pki_->expiring_cert;
+    o.key_file = pki_->expiring_key;
+    FakeImapServer server(o);
+    for (bool insecure : {false, true}) {
+        std::vector<std::string> extra = {"--tls", "implicit", "--cert-crit-days", "5"};
+        if (insecure) extra.push_back("-k");
+        json j = parsed(probe(server.port(), extra), 2);
+        expect_diagnosis(j, "tls", "fail", "tls.expiring", {"--cert-crit-days 5"});
+        extra.insert(extra.end(), {"--format", "nagios"});
+        ProcessResult nagios = probe(server.port(), extra);
+        EXPECT_EQ(nagios.out.rfind("IMAP CRITICAL", 0), 0u) << insecure << nagios.out;
+        EXPECT_NE(nagios.out.find(";14:;5:"), std::string::npos) << nagios.out;
+    }
+    // Inside the warning window only: WARNING either way, the days named.
+    json j = parsed(probe(server.port(), {"--tls", "implicit", "--cert-crit-days", "1", "-k"}), 1);
+    expect_diagnosis(j, "tls", "warn", "tls.expiring", {"expires in 2 days", "--cert-warn-days 14"});
 }
 
 TEST_F(DiagnosisTest, InsecureOnAGoodCertificateClaimsNoProblem) {

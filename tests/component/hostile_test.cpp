@@ -216,6 +216,21 @@ TEST_F(HostileTest, StallInTheMiddleOfALineFailsListAtTheCommandTimeout) {
     expect_read_only(server);
 }
 
+// Issue 19 §3: a LIST that stalled under --timeout (not --command-timeout) left STATUS,
+// EXAMINE and SEARCH "skip ... --timeout used up", though their pipelined answers had come
+// within a millisecond, and LIST's own time read 0 ms. Every answer that came is judged, and
+// LIST's time is the time it waited.
+TEST_F(HostileTest, StallUnderTheRunTimeoutStillJudgesTheAnswersThatCame) {
+    FakeImapServer server(quota_options());
+    server.on("LIST", [](Session& s, const Command&) { stall_until_the_client_leaves(s); });
+    ProcessResult r = run_on_port(server.port(), {}, "json", {2, 1, 10});
+    json j = expect_report(r, 2, 2 + 2);
+    expect_check(j, "list", "fail", "LIST");
+    for (const char* id : {"status", "select", "search"}) expect_status(j, id, "pass");
+    EXPECT_GT(find_check(j, "list")["duration_ms"].get<double>(), 1000) << "the time it waited";
+    expect_read_only(server);
+}
+
 TEST_F(HostileTest, LineDrippedByteByByteIsCutOffAtTheCommandTimeout) {
     FakeImapServer server(quota_options());
     server.on("FETCH", [](Session& s, const Command&) {

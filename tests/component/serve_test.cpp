@@ -172,6 +172,34 @@ TEST_F(ServeTest, ARefusedPasswordIsNotTriedAgainWithinTheBackoff) {
     EXPECT_EQ(server.connection_count(), 1u) << "no second login within the back-off";
 }
 
+// Issue 19 §8: the back-off was keyed by account only: after `wrong` failed, `good` (the same
+// user, the right password) answered probe_success 0, and a reload did not clear it.
+TEST_F(ServeTest, TheBackoffIsPerCredentialAndAReloadClearsIt) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    Exporter exporter(write_config(server), env());
+    auto wrong = exporter.get("/probe?target=wrong");
+    ASSERT_TRUE(wrong);
+    EXPECT_NE(wrong->body.find("\nprobe_success 0\n"), std::string::npos) << wrong->body;
+    ASSERT_TRUE(server.wait_for_connections_done(1));
+    auto good = exporter.get("/probe?target=good");
+    ASSERT_TRUE(good);
+    EXPECT_NE(good->body.find("\nprobe_success 1\n"), std::string::npos)
+        << "another credential of the same account is tried: " << good->body;
+    ASSERT_TRUE(server.wait_for_connections_done(2));
+    auto cached = exporter.get("/probe?target=wrong&debug=true");
+    ASSERT_TRUE(cached);
+    EXPECT_NE(cached->body.find("or at once after the password changes or POST /-/reload"),
+              std::string::npos)
+        << cached->body;
+    EXPECT_EQ(server.connection_count(), 2u);
+    ASSERT_EQ(exporter.post("/-/reload")->status, 200);
+    auto retried = exporter.get("/probe?target=wrong");
+    ASSERT_TRUE(retried);
+    EXPECT_EQ(retried->body.find("imapcheck_login_refused_age_seconds"), std::string::npos)
+        << "a reload clears the back-off: " << retried->body;
+    EXPECT_EQ(server.connection_count(), 3u);
+}
+
 TEST_F(ServeTest, DebugShowsTheTranscriptAndTheReportWithThePasswordMasked) {
     FakeImapServer server(options(TlsMode::StartTls));
     Exporter exporter(write_config(server), env());
@@ -183,6 +211,22 @@ TEST_F(ServeTest, DebugShowsTheTranscriptAndTheReportWithThePasswordMasked) {
     EXPECT_NE(r->body.find("AUTHENTICATE PLAIN ***"), std::string::npos) << r->body;
     EXPECT_NE(r->body.find("\nOK  0 warnings, 0 failures"), std::string::npos) << r->body;
     EXPECT_EQ(r->body.find(kPassword), std::string::npos) << "the password leaked";
+}
+
+// Issue 19 §8: debug=true (no auth by default) showed the newest unseen message's From,
+// To and Subject, and the refused password's length. Debug shows the protocol, not the mail.
+TEST_F(ServeTest, DebugShowsNoMailAndNoPasswordShape) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    Exporter exporter(write_config(server), env());
+    auto r = exporter.get("/probe?target=good&debug=true");
+    ASSERT_TRUE(r);
+    EXPECT_NE(r->body.find("| From: ***"), std::string::npos) << r->body;
+    for (const char* mail : {"carol@example.com", "Quarterly report", "alice@example.com", "Hi Alice"})
+        EXPECT_EQ(r->body.find(mail), std::string::npos) << mail << " in\n" << r->body;
+    auto wrong = exporter.get("/probe?target=wrong&debug=true");
+    ASSERT_TRUE(wrong);
+    EXPECT_NE(wrong->body.find("from $WRONG_PW"), std::string::npos) << wrong->body;
+    EXPECT_EQ(wrong->body.find("characters"), std::string::npos) << wrong->body;
 }
 
 TEST_F(ServeTest, ReloadTakesAGoodConfigAndKeepsTheOldOneForABadOne) {
@@ -360,6 +404,44 @@ TEST_F(ServeTest, AHangingProbeDoesNotBlockAnother) {
     ASSERT_TRUE(r);
     EXPECT_NE(r->body.find("\nprobe_success 1\n"), std::string::npos);
     EXPECT_LT(seconds, 2.0) << "the good probe waited for the hanging one";
+}
+
+// Issue 19 §8: a second `serve --listen` on a port in use started (cpp-httplib sets
+// SO_REUSEPORT), and scrapes alternated between two configurations. It is refused.
+TEST_F(ServeTest, ASecondExporterOnAPortInUseIsRefused) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    Exporter first(write_config(server), env());
+    ASSERT_TRUE(first.get("/-/healthy"));
+    ProcessResult second = testing::run_process(
+        {testing::imapcheck_binary(), "serve", "--config", dir_ + "/serve.yml", "--listen",
+         "127.0.0.1:" + std::to_string(first.port())},
+        {{"GOOD_PW", kPassword}, {"WRONG_PW", "not-it"}}, std::chrono::seconds(10));
+    EXPECT_FALSE(second.timed_out) << "it kept running beside the first";
+    EXPECT_NE(second.exit_code, 0);
+    EXPECT_NE(second.err.find("Address already in use"), std::string::npos) << second.err;
+}
+
+// Issue 19 §8: `curl -X POST .../-/reload` (no body, no Content-Length) waited 5 s for a body
+// and got 400. It reloads at once.
+TEST_F(ServeTest, AReloadWithoutABodyReloadsAtOnce) {
+    FakeImapServer server(options(TlsMode::StartTls));
+    Exporter exporter(write_config(server), env());
+    int fd = testing::connect_to_loopback(exporter.port());
+    ASSERT_GE(fd, 0);
+    timeval bound{3, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+    const std::string request = "POST /-/reload HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\n\r\n";
+    ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    const auto started = std::chrono::steady_clock::now();
+    char buffer[512] = {};
+    ssize_t n = ::recv(fd, buffer, sizeof buffer - 1, 0);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ::close(fd);
+    ASSERT_GT(n, 0) << "no answer within 3 s";
+    EXPECT_EQ(std::string(buffer).rfind("HTTP/1.1 200", 0), 0u) << buffer;
+    EXPECT_LT(seconds, 2.0);
 }
 
 }  // namespace

@@ -44,6 +44,7 @@ struct ServerCore {
     bool mutating = false;
     std::size_t connections = 0;
     std::size_t tls_handshakes = 0;
+    std::size_t resumed_tls_handshakes = 0;  // of those, how many resumed an earlier session
 
     void event(std::string text) {
         std::lock_guard lock(mutex);

@@ -248,6 +248,11 @@ std::size_t FakeImapServer::tls_handshake_count() const {
     return core_->tls_handshakes;
 }
 
+std::size_t FakeImapServer::resumed_tls_handshake_count() const {
+    std::lock_guard lock(core_->mutex);
+    return core_->resumed_tls_handshakes;
+}
+
 std::vector<std::string> FakeImapServer::events() const {
     std::lock_guard lock(core_->mutex);
     return core_->events;

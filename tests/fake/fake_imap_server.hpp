@@ -58,6 +58,8 @@ class FakeImapServer {
     std::vector<Mailbox> mailboxes() const;   // live state, e.g. to see \Seen set by a FETCH
     std::size_t connection_count() const;     // accepted so far
     std::size_t tls_handshake_count() const;  // completed server-side handshakes
+    // Of those, the ones that resumed an earlier TLS session (no certificate was sent).
+    std::size_t resumed_tls_handshake_count() const;
     std::vector<std::string> events() const;  // connection log: accepts, ends and why
 
     // Waits until `n` connections have been completely handled (the server saw the end), so a

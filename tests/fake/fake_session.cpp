@@ -206,6 +206,7 @@ void Session::start_tls() {
     }
     std::lock_guard lock(core_.mutex);
     ++core_.tls_handshakes;
+    if (SSL_session_reused(ssl_)) ++core_.resumed_tls_handshakes;
 }
 
 void Session::close() {

@@ -215,10 +215,21 @@ TEST_F(FleetConfigTest, ProcessWideOptionsUnknownModulesAndMissingHostsAreRefuse
         << module;
     std::string host = error("defaults:\n  " + pw() + "targets:\n  - {name: nohost, user: u}\n");
     EXPECT_NE(host.find("targets[0] (nohost): --host is required"), std::string::npos) << host;
-    std::string password =
-        error("targets:\n  - {host: h, user: u, password-file: /nonexistent/pw}\n");
+}
+
+// Issue 19 §1: a password file that cannot be read stopped every target. That target alone
+// is unusable (probe() reports it UNKNOWN), with its file position; the others are built.
+TEST_F(FleetConfigTest, AnUnreadablePasswordSourceMakesThatTargetAloneUnusable) {
+    auto built = build("targets:\n  - {name: broken, host: h, user: u, password-file: /nonexistent/pw}\n"
+                       "  - {name: fine, host: g, user: u, " + pw().substr(0, pw().size() - 1) + "}\n");
+    ASSERT_TRUE(built) << built.error().message;
+    ASSERT_EQ(built->size(), 2u);
+    const std::string& password = (*built)[0].unusable;
+    EXPECT_EQ((*built)[0].name, "broken");
     EXPECT_NE(password.find("/nonexistent/pw"), std::string::npos) << password;
-    EXPECT_NE(password.find("targets[0].password-file"), std::string::npos) << password;
+    EXPECT_NE(password.find("imapcheck.yml:2: targets[0].password-file"), std::string::npos) << password;
+    EXPECT_EQ((*built)[1].unusable, "");
+    EXPECT_EQ((*built)[1].host, "g");
 }
 
 TEST_F(FleetConfigTest, BadYamlAndMissingFilesAreUsageErrors) {

@@ -54,6 +54,8 @@ public:
     // When on, each returned response also leaves its lines for --trace, with every literal
     // shown as its first few lines and then its size.
     void keep_transcript(bool on) { keep_transcript_ = on; }
+    // Literals' lines (mail headers and bodies) masked in those lines: header names kept.
+    void mask_literals(bool on) { mask_literals_ = on; }
     // Set by each next() that returned a response (or refused one), before it was decoded.
     const std::vector<std::string>& transcript_lines() const { return transcript_lines_; }
     // The lines of a response still being received, for --trace when the stream ends or
@@ -78,6 +80,7 @@ private:
     bool in_literal_ = false;
     std::optional<Error> error_;
     bool keep_transcript_ = false;
+    bool mask_literals_ = false;
     bool lenient_ = false;
     std::vector<std::string> transcript_lines_;
 };

@@ -1,0 +1,162 @@
+// Component tests of issue 19 ("OK means working") with the real binary and the fake server:
+// every connection proves the server's current certificate (no TLS session resumption).
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "component_fixture.hpp"
+
+namespace imapcheck {
+namespace {
+
+class TrustTest : public ComponentTest {
+  protected:
+    void SetUp() override { dir_ = testing::make_temp_dir("imapcheck-trust"); }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    std::string write(const std::string& name, const std::string& text) {
+        std::string path = dir_ + "/" + name;
+        std::ofstream(path) << text;
+        return path;
+    }
+    static std::string slurp(const std::string& path) {
+        std::ifstream in(path);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    static bool sent_command(const FakeImapServer& server, const std::string& name) {
+        for (const auto& c : server.commands())
+            if (c.name == name) return true;
+        return false;
+    }
+    std::string dir_;
+};
+
+// Issue 19 §2b: over implicit TLS, 2 to 6 of 20 connections of one --config run resumed an
+// earlier TLS session, whose handshake sends no certificate, and still reported the
+// certificate as verified. The server must see 20 full handshakes.
+TEST_F(TrustTest, EveryConnectionOfAFleetMakesAFullHandshake) {
+    ServerOptions o = options(TlsMode::Implicit);
+    o.concurrent = true;
+    FakeImapServer server(o);
+    const std::string yaml = dir_ + "/fleet.yml";
+    {
+        std::ofstream out(yaml);
+        out << "defaults:\n  host: localhost\n  port: " << server.port()
+            << "\n  tls: implicit\n  user: alice\n  cacert: " << pki_->ca_pem
+            << "\n  password-env: IMAPCHECK_TEST_PW\ntargets:\n";
+        for (int i = 0; i < 20; ++i) out << "  - name: t" << i << "\n";
+    }
+    ProcessResult r = testing::run_process(
+        {testing::imapcheck_binary(), "--config", yaml, "--concurrency", "4", "--per-host", "4",
+         "--format", "json"},
+        {{"IMAPCHECK_TEST_PW", kPassword}}, std::chrono::seconds(60));
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(server.tls_handshake_count(), 20u);
+    EXPECT_EQ(server.resumed_tls_handshake_count(), 0u)
+        << "a resumed handshake proves no certificate";
+}
+
+// Issue 19 §1: -o into a folder that does not exist was found only after a whole session,
+// and the trace then ended "result: OK (exit 0)". Now a usage error before connecting.
+TEST_F(TrustTest, OutputIntoAMissingFolderIsAUsageErrorBeforeConnecting) {
+    FakeImapServer server(quota_options());
+    for (const std::string option : {"-o", "--save-baseline"}) {
+        ProcessResult r = run(server, {option, dir_ + "/no/such/dir/report"});
+        EXPECT_EQ(r.exit_code, 3) << option << r.err;
+        EXPECT_NE(r.err.find("the folder " + dir_ + "/no/such/dir does not exist"), std::string::npos)
+            << r.err;
+    }
+    EXPECT_EQ(server.connection_count(), 0u) << "nothing is sent before the mistake is told";
+}
+
+// Issue 19 §1: --save-baseline after a failed run wrote "fields": {}, and comparing against
+// it passed with "0 fields compared".
+TEST_F(TrustTest, NoBaselineIsSavedFromAFailedRunAndAnEmptyOneIsInvalid) {
+    FakeImapServer server(quota_options());
+    const std::string file = dir_ + "/base.json";
+    ProcessResult failed = run(server, {"--save-baseline", file}, "wrong password");
+    EXPECT_EQ(failed.exit_code, 2) << failed.out;
+    EXPECT_FALSE(std::filesystem::exists(file)) << slurp(file);
+    json j = json::parse(failed.out);
+    bool told = false;
+    for (const auto& note : j["notes"]) told |= note.get<std::string>().find("baseline not saved: the run failed (login") == 0;
+    EXPECT_TRUE(told) << j["notes"];
+
+    write("empty.json", R"({"schema": "imapcheck.baseline/1", "fields": {}})");
+    ProcessResult empty = run(server, {"--baseline", dir_ + "/empty.json"});
+    EXPECT_EQ(empty.exit_code, 3) << empty.out;
+    EXPECT_NE(empty.err.find("has no fields: it compares nothing"), std::string::npos) << empty.err;
+}
+
+// Issue 19 §1: one target's missing password file stopped every target (exit 3) and left
+// the old textfile saying imapcheck_up 1. The broken target is UNKNOWN on its own.
+TEST_F(TrustTest, ABrokenFleetTargetIsUnknownAndTheOthersAreChecked) {
+    FakeImapServer server(quota_options());
+    std::filesystem::permissions(write("good.pw", kPassword + "\n"),
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const std::string yaml = write(
+        "fleet.yml", "defaults:\n  host: localhost\n  port: " + std::to_string(server.port()) +
+                         "\n  user: alice\n  cacert: " + pki_->ca_pem +
+                         "\ntargets:\n  - name: good\n    password-file: " + dir_ +
+                         "/good.pw\n  - name: broken\n    password-file: " + dir_ + "/absent.pw\n");
+    ProcessResult r = testing::run_process(
+        {testing::imapcheck_binary(), "--config", yaml, "--format", "json"}, {}, std::chrono::seconds(30));
+    EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+    ASSERT_TRUE(json::accept(r.out)) << r.out << r.err;
+    json j = json::parse(r.out);
+    std::map<std::string, std::string> status;
+    for (const auto& t : j["targets"]) status[t["name"]] = t["status"];
+    EXPECT_EQ(status["good"], "OK") << j.dump(1);
+    EXPECT_EQ(status["broken"], "UNKNOWN") << j.dump(1);
+    EXPECT_NE(r.err.find("[broken] " + yaml + ":10: targets[1].password-file"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("absent.pw"), std::string::npos) << r.err;
+}
+
+// Issue 19 §1: when a run cannot start at all, an existing output file is replaced by one
+// that says so, never left stale.
+TEST_F(TrustTest, ARunThatCannotStartReplacesItsTextfile) {
+    const std::string prom = write("imapcheck.prom", "imapcheck_up 1\n");
+    ProcessResult r = testing::run_process(
+        {testing::imapcheck_binary(), "--host", "localhost", "--user", "alice", "--port", "0",
+         "--format", "prometheus", "-o", prom},
+        {{"IMAPCHECK_PASSWORD", "x"}}, std::chrono::seconds(10));
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    const std::string text = slurp(prom);
+    EXPECT_NE(text.find("imapcheck_up{host=\"\",user=\"\"} 0\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("imapcheck_error_info{"), std::string::npos) << text;
+    EXPECT_NE(text.find("--port"), std::string::npos) << text;
+}
+
+// Issue 19 §7: --quit-after tls required --user and a password, against README's "before
+// any user exists: no credentials are sent".
+TEST_F(TrustTest, QuitAfterTlsNeedsNoUserAndNoPassword) {
+    FakeImapServer server(quota_options());
+    ProcessResult r = testing::run_process(
+        {testing::imapcheck_binary(), "--host", "localhost", "--port", std::to_string(server.port()),
+         "--cacert", pki_->ca_pem, "--quit-after", "tls", "--format", "json"},
+        {}, std::chrono::seconds(20));
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_FALSE(sent_command(server, "LOGIN"));
+    EXPECT_FALSE(sent_command(server, "AUTHENTICATE"));
+}
+
+// Issue 19 §7: --config fleet.yml -u bob applied -u to every target.
+TEST_F(TrustTest, AnIdentityOnTheCommandLineWithAConfigNeedsOneTarget) {
+    const std::string yaml = write("fleet.yml",
+                                   "targets:\n  - {name: a, host: h, user: u, password-env: PW}\n"
+                                   "  - {name: b, host: g, user: u, password-env: PW}\n");
+    ProcessResult r = testing::run_process({testing::imapcheck_binary(), "--config", yaml, "-u", "bob"},
+                                           {{"PW", "x"}}, std::chrono::seconds(10));
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("--user on the command line would apply to every target"), std::string::npos)
+        << r.err;
+    ProcessResult one = testing::run_process(
+        {testing::imapcheck_binary(), "--config", yaml, "-u", "bob", "--target", "a", "--quit-after",
+         "connect", "--connect-timeout", "1", "--timeout", "2"},
+        {{"PW", "x"}}, std::chrono::seconds(10));
+    EXPECT_EQ(one.err.find("would apply to every target"), std::string::npos) << one.err;
+}
+
+}  // namespace
+}  // namespace imapcheck
