@@ -105,6 +105,18 @@ CheckResult run_list(RunContext& ctx) {
         Json id = read_id(session.run(id_command, ctx.deadline));
         if (CheckResult* capability = ctx.report.find("capability")) capability->details["id"] = id;
     }
+    if (!reply && reply.error().kind == Error::Kind::Closed && !session.any_answered_ahead()) {
+        // LIST is the first step after login, and nothing sent since was answered: the
+        // server hung up right after accepting the login. Say so, not "LIST failed".
+        CheckResult r = fail_reply("LIST", reply);
+        r.summary = "the session broke right after login: " + r.summary;
+        if (r.diagnosis) r.diagnosis->cause = "right after login, " + r.diagnosis->cause;
+        if (r.diagnosis)
+            r.diagnosis->tries.insert(r.diagnosis->tries.begin(),
+                                      "the server's log says why it closed the session after the "
+                                      "login (a crash, a post-login script, a proxy's limit)");
+        return r;
+    }
     if (!reply || !reply->ok()) return fail_reply("LIST", reply);
 
     Json mailboxes = Json::array();
@@ -139,9 +151,14 @@ CheckResult run_list(RunContext& ctx) {
         if (found && !ctx.listed->find(wanted)) resolved[wanted] = found->name;
         if (found) continue;
         missing.push_back(wanted);
-        if (!first_missing)
-            first_missing = diagnosis::missing("folder.missing", wanted, *ctx.listed,
-                                               "LIST \"\" \"*\" has no " + wanted);
+        Diagnosis d = diagnosis::missing("folder.missing", wanted, *ctx.listed,
+                                         "LIST \"\" \"*\" has no " + wanted);
+        if (!first_missing) {
+            first_missing = std::move(d);
+        } else {
+            // Every missing folder gets its own hint, not only the first one.
+            for (auto& t : d.tries) first_missing->tries.push_back(wanted + ": " + t);
+        }
     }
 
     Json details = {{"count", count}};

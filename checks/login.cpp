@@ -110,6 +110,17 @@ CheckResult run_login(RunContext& ctx) {
     if (ctx.preauth) return skip("server greeted PREAUTH: already authenticated");
 
     Json details = Json::object();
+    // The server refuses cleartext logins on purpose (RFC 3501 §6.2.3): the remedy is TLS,
+    // never a way around its refusal.
+    if (config.tls == TlsMode::None && session.has_capability("LOGINDISABLED"))
+        return fail("the server disables LOGIN without TLS (LOGINDISABLED), and --tls none "
+                    "asks for none",
+                    details)
+            .because({"auth.logindisabled",
+                      "the server refuses logins over an unencrypted connection "
+                      "(LOGINDISABLED), as it should",
+                      {"--tls starttls or --tls implicit"},
+                      "CAPABILITY includes LOGINDISABLED; --tls none"});
     if (config.tls == TlsMode::None && !config.allow_plaintext_auth)
         return fail(
                    "refusing to send the password without TLS (--tls none); add "
@@ -141,10 +152,12 @@ CheckResult run_login(RunContext& ctx) {
                  disabled ? "the server disables LOGIN on this connection (LOGINDISABLED) and "
                             "offers no mechanism imapcheck can use"
                           : "the server does not offer the mechanism --auth asks for",
-                 disabled
+                 disabled && config.tls == TlsMode::None
                      ? std::vector<std::string>{"--tls starttls or --tls implicit: servers "
-                                                "enable LOGIN once the connection is encrypted",
-                                                "enable AUTH=PLAIN on the server"}
+                                                "enable LOGIN once the connection is encrypted"}
+                 : disabled
+                     ? std::vector<std::string>{"the server disables LOGIN even over TLS: "
+                                                "enable AUTH=PLAIN or LOGIN there"}
                      : std::vector<std::string>{"--auth auto, or a mechanism the server offers"},
                  "the server offers: " +
                      (offered.empty() ? std::string("no AUTH= mechanism") : offered)});

@@ -97,6 +97,24 @@ CheckResult deviation(CheckResult result, std::string evidence) {
     return result;
 }
 
+namespace {
+// What a count on the wrong side of its range usually means, by the side it fell on.
+std::string count_hint(bool messages, const Range& crossed, double value) {
+    const bool too_many = !crossed.inside && crossed.end && value > *crossed.end;
+    const bool too_few = !crossed.inside && crossed.start && value < *crossed.start;
+    if (messages && too_many)
+        return "a mailbox that fills up: see what lands in it (a bounce box, a queue)";
+    if (messages && too_few)
+        return "fewer messages than expected: mail does not arrive, or something removes it "
+               "(a cleanup job, a client that deletes)";
+    if (too_few) return "a delivery probe that finds nothing: check that mail arrives";
+    if (too_many)
+        return "more hits than expected: mail piles up (a probe box nobody empties, a bounce "
+               "storm)";
+    return "the count is inside the range marked as wrong: see what changed in the mailbox";
+}
+}  // namespace
+
 CheckResult judge_count(CheckResult result, double value, const std::optional<Range>& warn_range,
                         const std::optional<Range>& crit_range, const std::string& option) {
     auto broke = [&](const Range& r, const char* level) {
@@ -120,9 +138,7 @@ CheckResult judge_count(CheckResult result, double value, const std::optional<Ra
                       std::string(option == "messages" ? "mailbox's message count"
                                                        : "number of SEARCH hits") +
                       " " + words,
-                  {option == "messages"
-                       ? "a mailbox that fills up: see what lands in it (a bounce box, a queue)"
-                       : "a delivery probe that finds nothing: check that mail arrives",
+                  {count_hint(option == "messages", *crossed, value),
                    "--" + option + "-warn / --" + option + "-crit RANGE to set the bounds"},
                   words};
     return result;

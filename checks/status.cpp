@@ -27,6 +27,17 @@ CheckResult run_status(RunContext& ctx) {
         } else if (reply && listed && has_flag(*listed, "\\Noselect")) {
             r.diagnosis = diagnosis::noselect(mailbox, *ctx.listed);
             ctx.mailbox_problem = "mailbox " + mailbox + " is \\Noselect";
+        } else if (reply && listed && r.diagnosis && r.diagnosis->id == "mailbox.missing") {
+            // LIST listed it and STATUS says it is not there: the server contradicts itself.
+            // That is this answer's problem only: EXAMINE, SEARCH and GETQUOTAROOT are still
+            // judged on their own answers.
+            r.diagnosis = Diagnosis{
+                "server.protocol",
+                "STATUS says " + mailbox + " does not exist, but LIST lists it: the server "
+                "contradicts itself",
+                {"check the server's log and its index of the mailbox (Dovecot: doveadm "
+                 "force-resync -u " + ctx.config.user + " " + mailbox + ")"},
+                reply->status_line()};
         } else if (r.diagnosis && r.diagnosis->id == "mailbox.missing") {
             ctx.mailbox_problem = "mailbox " + mailbox + " does not exist";
         }

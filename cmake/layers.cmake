@@ -13,7 +13,7 @@ set(IMAPCHECK_VOCABULARY expected deadline secret environment range credentials 
   mailbox_list baseline_file)
 # Every other header of include/imapcheck/ and the floor it belongs to.
 set(IMAPCHECK_HEADER_FLOORS
-  base64=base timestamp=base output=base mail_header=base
+  base64=base timestamp=base output=base mail_header=base words=base
   imap/command=imap imap/mutf7=imap imap/reader=imap session=imap
   fleet_config=config terminal_password=config selection=config
   render=report

@@ -69,6 +69,8 @@ public:
     // True when `command` went ahead and its whole answer arrived: run() returns it even
     // after the connection broke.
     bool answered(const imap::Command& command) const;
+    // Whether any command that went ahead has been answered and not yet claimed.
+    bool any_answered_ahead() const;
 
     // The sum of the replies' elapsed_ms that run() returned since the last call, or
     // nullopt when it returned none: a step's own time, even when its command went ahead.

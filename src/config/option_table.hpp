@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "imapcheck/options.hpp"
+#include "imapcheck/words.hpp"
 
 namespace imapcheck::cli {
 
@@ -41,9 +42,7 @@ cxxopts::Options make_parser();
 // The spec of the option with this long name, or nullptr.
 const OptionSpec* find_option(const std::string& long_name);
 
-// The choice within two edits of `word` (or that it begins), for "did you mean ...?".
-std::optional<std::string> closest_word(const std::string& word,
-                                        const std::vector<std::string>& choices);
+using imapcheck::closest_word;  // imapcheck/words.hpp
 // A long option name within two edits of `word`, for "did you mean --host?".
 std::optional<std::string> closest_option(const std::string& word);
 

@@ -54,7 +54,8 @@ Result<OptionMap> options_from_environment(const GetEnv& getenv) {
             auto on = flag_value(*value);
             if (!on)
                 return make_error(Error::Kind::Usage,
-                                  variable + " must be 1 or 0 (got '" + *value + "')");
+                                  variable + " must be 1/yes/true/on or 0/no/false/off (got '" +
+                                      *value + "')");
             if (!*on) continue;
             option.values = {"1"};
         } else if (value->empty()) {

@@ -238,9 +238,19 @@ std::string host_name(const std::string& value) {
 
 // -4/-6 against an address literal that can only be reached the other way: libcurl would
 // report "could not resolve" or "no route", which sends people looking at DNS. Through a
-// proxy the family only picks how the proxy is reached, so nothing is said then.
+// proxy, libcurl would apply the family to the proxy's own address, not the IMAP server's
+// (which the proxy reaches as it likes): a -6 run that fails on the proxy's IPv4 address
+// would blame the proxy for what was asked of the server. Said at once instead.
 void address_family_rules(const TargetConfig& c) {
-    if (c.ip_version == IpVersion::Any || !c.proxy.empty()) return;
+    if (c.ip_version == IpVersion::Any) return;
+    if (!c.proxy.empty()) {
+        const char* flag = c.ip_version == IpVersion::V4 ? "-4" : "-6";
+        reject(c.ip_version == IpVersion::V4 ? "ipv4" : "ipv6",
+               std::string(flag) + " cannot choose the IMAP server's address family through " +
+                   "--proxy " + c.proxy + ": the proxy connects to the server itself (libcurl " +
+                   "would apply " + flag + " to the proxy's own address); drop " + flag +
+                   ", or give the server's address with --connect-to");
+    }
     std::string address = c.host;
     const char* where = "--host";
     if (!c.connect_to.empty()) {

@@ -47,6 +47,11 @@ std::string quoted_line(std::string_view line) {
 
 const char* kPorts = "IMAP listens on 143 (STARTTLS) and 993 (--tls implicit)";
 
+std::string upper(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
 }  // namespace
 
 std::string_view protocol_of_first_line(std::string_view line) {
@@ -73,10 +78,12 @@ Diagnosis dns_failure(const std::string& name, bool via_connect_to) {
             "no address for " + name};
 }
 
-Diagnosis refused(const std::string& where) {
+Diagnosis refused(const std::string& where, const std::string& connect_to) {
     return {"net.refused",
             "nothing listens on " + where + ": the connection was refused",
-            {"check --port: " + std::string(kPorts), "check that the IMAP server runs (ss -ltn)"},
+            {connect_to.empty() ? "check --port: " + std::string(kPorts)
+                                : "check the address and port of --connect-to " + connect_to,
+             "check that the IMAP server runs (ss -ltn)"},
             "connect(): ECONNREFUSED"};
 }
 
@@ -157,18 +164,30 @@ Diagnosis bye_greeting(std::string_view line) {
             quoted_line(line)};
 }
 
-Diagnosis plaintext_port(const std::string& where, unsigned port, const std::string& greeting) {
+Diagnosis plaintext_port(const std::string& where, unsigned port, const std::string& greeting,
+                         const std::string& answered) {
+    // What spoke: the greeting a second connection read, else the first bytes the port
+    // sent back to the TLS ClientHello (an HTTP server waits for the client, then says 400).
+    std::string protocol(protocol_of_first_line(greeting.empty() ? answered : greeting));
     std::string cause = "--tls implicit, but " + where + " does not speak TLS: ";
-    cause += greeting.empty() ? "it answered the TLS handshake with plain text"
-                              : "it sent a plain-text greeting first";
+    if (!greeting.empty())
+        cause += "it sent a plain-text greeting first";
+    else if (!protocol.empty() && protocol != "imap")
+        cause += "it answered the TLS handshake in " + upper(protocol) + " (" +
+                 quoted_line(answered) + ")";
+    else
+        cause += "it answered the TLS handshake with plain text";
     std::vector<std::string> tries;
-    if (protocol_of_first_line(greeting) == "imap" || greeting.empty())
+    if (protocol == "imap" || (greeting.empty() && protocol.empty()))
         tries.push_back("--tls starttls (port " + std::to_string(port) + " is plain IMAP)");
     else
-        tries.push_back("use the IMAP port: " + std::string(kPorts));
+        tries.push_back("use the IMAP port: " + std::string(kPorts) + "; port " +
+                        std::to_string(port) + " speaks " + upper(protocol));
     if (port != 993) tries.push_back("--port 993 for implicit TLS");
     return {"tls.plaintext_port", cause, tries,
-            greeting.empty() ? "OpenSSL: wrong version number" : quoted_line(greeting)};
+            !greeting.empty()   ? quoted_line(greeting)
+            : !answered.empty() ? "answered the ClientHello with " + quoted_line(answered)
+                                : "OpenSSL: wrong version number"};
 }
 
 }  // namespace imapcheck::diagnosis

@@ -16,7 +16,8 @@ std::string_view protocol_of_first_line(std::string_view line);
 
 // `where` is "host:port" as the user named it (or "address:port" when that differs).
 Diagnosis dns_failure(const std::string& name, bool via_connect_to);
-Diagnosis refused(const std::string& where);
+// `where` is the address tried; `connect_to` the --connect-to rule that chose it, if any.
+Diagnosis refused(const std::string& where, const std::string& connect_to = "");
 // The limit that ended a wait, as the user sets it: its value and the option ("--timeout",
 // "--connect-timeout", or the exporter's scrape budget).
 struct WaitLimit {
@@ -32,7 +33,8 @@ Diagnosis speaks_implicit_tls(const std::string& where, unsigned port);
 Diagnosis not_imap(std::string_view line, unsigned port);
 Diagnosis bye_greeting(std::string_view line);
 // --tls implicit, and the port spoke plain text: `greeting` is what it sent first ("" when
-// the follow-up read nothing).
-Diagnosis plaintext_port(const std::string& where, unsigned port, const std::string& greeting);
+// the follow-up read nothing), `answered` the first bytes it sent back to the ClientHello.
+Diagnosis plaintext_port(const std::string& where, unsigned port, const std::string& greeting,
+                         const std::string& answered = "");
 
 }  // namespace imapcheck::diagnosis

@@ -89,18 +89,26 @@ Diagnosis login_refused(const LoginAttempt& a, const Reply& reply) {
     Diagnosis d{id, "", {}, reply.status_line()};
     if (id == "auth.failed") {
         d.cause = "the server refused the login of " + who;
+        // Dovecot logs failed logins at info, not as errors: `doveadm log errors` shows
+        // nothing of them. Its auth lines do.
+        const bool dovecot = a.greeting.find("Dovecot") != std::string::npos;
         d.tries = {"check the user name and the password " + password_origin(a.config, nullptr),
-                   "the server's log says why (Dovecot: doveadm log errors; "
-                   "grep " +
-                       a.config.user + " in the mail log)"};
+                   dovecot ? "the server's log says why: journalctl -u dovecot --grep '" +
+                                 a.config.user +
+                                 "' (or grep it in the mail log); Dovecot logs failed logins "
+                                 "at info, and auth_verbose = yes adds the reason"
+                           : "the server's log says why: grep " + a.config.user +
+                                 " in its mail log"};
         if (tagged.code == "CONTACTADMIN")
             d.tries.insert(d.tries.begin(), "the server asks you to contact its administrator");
         if (reply.elapsed_ms > 1500) {
             char buf[160];
+            const bool dovecot = a.greeting.find("Dovecot") != std::string::npos;
             std::snprintf(buf, sizeof buf,
-                          "the refusal took %.1f s: servers delay refusals after failures "
-                          "(Dovecot's auth_failure_delay), this is not a slow server",
-                          reply.elapsed_ms / 1000.0);
+                          "the refusal took %.1f s: servers delay refusals after failures%s, "
+                          "this is not a slow server",
+                          reply.elapsed_ms / 1000.0,
+                          dovecot ? " (Dovecot's auth_failure_delay)" : "");
             d.cause += "; " + std::string(buf);
         }
     } else if (id == "auth.authorization") {

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
+
+#include "imapcheck/words.hpp"
 
 namespace imapcheck {
 
@@ -52,6 +55,18 @@ const char* special_use_of(const std::string& wanted) {
     return nullptr;
 }
 
+// A name as a shell takes it: as it is when it is plain, else in single quotes ('It''s' as
+// 'It'\''s'), so a suggested "--mailbox 'Reports 2024/Q1 Überblick'" can be pasted.
+std::string shell_word(const std::string& name) {
+    bool plain = !name.empty();
+    for (unsigned char c : name)
+        plain = plain && (std::isalnum(c) || std::strchr("._/@+-=:,%", c)) && c < 0x80;
+    if (plain) return name;
+    std::string out = "'";
+    for (char c : name) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
 std::string with_delimiter(std::string name, char from, char to) {
     std::replace(name.begin(), name.end(), from, to);
     return name;
@@ -63,9 +78,9 @@ std::vector<std::string> did_you_mean(const std::string& wanted, const MailboxLi
     std::vector<std::string> out;
     auto offer = [&](const ListedMailbox* m, const char* why) {
         if (!m || out.size() >= 3) return;
-        std::string entry = m->name + " (" + why + ")";
+        std::string entry = shell_word(m->name) + " (" + why + ")";
         for (const auto& o : out)
-            if (o.rfind(m->name + " (", 0) == 0) return;
+            if (o.rfind(shell_word(m->name) + " (", 0) == 0) return;
         out.push_back(entry);
     };
     for (const auto& m : list.mailboxes)
@@ -88,6 +103,10 @@ std::vector<std::string> did_you_mean(const std::string& wanted, const MailboxLi
     if (const char* flag = special_use_of(wanted))
         for (const auto& m : list.mailboxes)
             if (has_flag(m, flag)) offer(&m, (std::string("special-use ") + flag).c_str());
+    // A near name: a letter left out or swapped (Archiv for Archive).
+    std::vector<std::string> names;
+    for (const auto& m : list.mailboxes) names.push_back(m.name);
+    if (auto near = closest_word(wanted, names)) offer(list.find(*near), "a near name");
     return out;
 }
 
@@ -104,8 +123,7 @@ Diagnosis missing(const char* id, const std::string& wanted, const MailboxList& 
     const char* option = mailbox ? "--mailbox " : "--expect-folder ";
     for (const auto& g : guesses) d.tries.push_back(option + g);  // "--mailbox Sent (case)"
     if (guesses.empty())
-        d.tries.push_back(
-            "see the names the server has in the list check's details (--format json)");
+        d.tries.push_back("see the names the server has in the list check's details");
     return d;
 }
 
@@ -114,7 +132,7 @@ Diagnosis noselect(const std::string& wanted, const MailboxList& list) {
     const std::string prefix = wanted + (list.delimiter ? *list.delimiter : std::string("/"));
     for (const auto& m : list.mailboxes)
         if (m.name.rfind(prefix, 0) == 0 && !has_flag(m, "\\Noselect") && tries.size() < 3)
-            tries.push_back("--mailbox " + m.name);
+            tries.push_back("--mailbox " + shell_word(m.name));
     if (tries.empty()) tries.push_back("a mailbox that holds messages (see the list check)");
     return {"mailbox.noselect",
             "'" + wanted +

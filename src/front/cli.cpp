@@ -140,90 +140,117 @@ std::string help_text() {
 
 Usage: imapcheck --host HOST --user USER [options]
        imapcheck --config FILE [--target NAME]... [options]
-       imapcheck serve --config FILE [--listen ADDR:PORT]   (see imapcheck serve --help)
-The password comes from $IMAPCHECK_PASSWORD, --password-file or --netrc, never the command line;
-with none of them, it is asked for when stdin is a terminal.
+       imapcheck serve --config FILE [--listen ADDR:PORT]
+                       (see imapcheck serve --help)
+The password comes from $IMAPCHECK_PASSWORD, --password-file or --netrc, never
+the command line; with none of them, it is asked for when stdin is a terminal.
 
 Connection:
-  -H, --host HOST          IMAP server (name, IPv4 or IPv6 address; the port goes in --port)
+  -H, --host HOST          IMAP server (name, IPv4 or IPv6 address; the port
+                           goes in --port)
   -p, --port N             port (default 993 with --tls implicit, else 143)
-      --tls MODE           implicit | starttls | none (default: implicit on port 993, else starttls)
-      --connect-to ADDR[:PORT]  connect there, but verify the certificate for HOST
-                           (not curl's HOST1:PORT1:HOST2:PORT2 form)
+      --tls MODE           implicit | starttls | none (default: implicit on port
+                           993, else starttls)
+      --connect-to ADDR[:PORT]  connect there, but verify the certificate for
+                           HOST (not curl's HOST1:PORT1:HOST2:PORT2 form)
       --proxy URL          e.g. socks5h://127.0.0.1:1080
   -4, --ipv4 / -6, --ipv6  use only IPv4 / IPv6
-      --cacert FILE        trust these CA certificates (PEM) instead of the system store
-  -k, --insecure           do not verify the certificate (the tls check then warns)
+      --cacert FILE        trust these CA certificates (PEM) instead of the
+                           system store
+  -k, --insecure           do not verify the chain or the name (the tls check
+                           then warns); expiry is still judged exactly as
+                           without it (an expired certificate is CRITICAL)
       --min-tls 1.2|1.3    lowest TLS version accepted
       --timeout SECONDS    bound for the whole run (default 30)
-      --connect-timeout SECONDS  bound for TCP, TLS and greeting (default 10; not above --timeout)
-      --command-timeout SECONDS  bound for each IMAP command's answer (default 15)
+      --connect-timeout SECONDS  bound for TCP, TLS and greeting (default 10;
+                           not above --timeout)
+      --command-timeout SECONDS  bound for each IMAP command's answer
+                           (default 15)
 Auth:
   -u, --user USER          account to log in as
-      --password-env VAR   read the password from VAR (default IMAPCHECK_PASSWORD)
-      --password-file FILE first line of FILE (must not be readable by group or others)
+      --password-env VAR   read the password from VAR
+                           (default IMAPCHECK_PASSWORD)
+      --password-file FILE first line of FILE (must not be readable by group
+                           or others)
       --netrc              password from ~/.netrc (or --netrc-file FILE)
-      --auth MECH          auto | login | plain | xoauth2 | oauthbearer (default auto:
-                           AUTHENTICATE PLAIN when offered, else LOGIN)
+      --auth MECH          auto | login | plain | xoauth2 | oauthbearer
+                           (default auto: AUTHENTICATE PLAIN when offered,
+                           else LOGIN)
       --allow-plaintext-auth  allow sending the password with --tls none
 Checks:
       --mailbox NAME       mailbox to examine (UTF-8; default INBOX)
       --search CRITERIA    IMAP SEARCH criteria (default UNSEEN)
-      --fetch-bytes N      bytes of message text to fetch (default 4096; 0 = header only)
+      --fetch-bytes N      bytes of message text to fetch (default 4096;
+                           0 = header only)
       --expect-folder NAME fail unless LIST shows NAME (repeatable)
-Part of the sequence (CHECK: connect tls capability login list status select search
-fetch quota logout; comma-separated or repeated):
+Part of the sequence (CHECK: connect tls capability login list status select
+search fetch quota logout; comma-separated or repeated):
       --only CHECK         run only these, the checks they need, and logout
-      --skip CHECK         leave these out; a check that needs one is skipped too
-      --quit-after CHECK   run nothing after CHECK but logout (tls: no credentials sent)
+      --skip CHECK         leave these out, and every check that needs one
+      --quit-after CHECK   run nothing after CHECK but logout (tls: no
+                           credentials sent)
 Baselines (after a deploy: what must not change):
-      --save-baseline FILE write this run's baseline (JSON, schema imapcheck.baseline/1)
-      --baseline FILE      compare with a saved baseline (the baseline check, -/+ lines)
-      --baseline-ignore FIELD  do not compare FIELD (repeatable, comma-separated): greeting
-                           id capabilities auth_mechanisms tls certificate namespace
-                           folders uidvalidity messages quota
+      --save-baseline FILE write this run's baseline (JSON, schema
+                           imapcheck.baseline/1)
+      --baseline FILE      compare with a saved baseline (the baseline check,
+                           -/+ lines)
+      --baseline-ignore FIELD  do not compare FIELD (repeatable,
+                           comma-separated): greeting id capabilities
+                           auth_mechanisms tls certificate namespace folders
+                           uidvalidity messages quota
 Thresholds:
       --quota-warn PCT     (default 80)     --quota-crit PCT     (default 95)
       --cert-warn-days N   (default 14)     --cert-crit-days N   (default 3)
       --warn-time MS       --crit-time MS   bounds for the whole run's wall time
-      --slow-step SECONDS  a step that passes but takes longer warns (default 5; 0 = never)
+      --slow-step SECONDS  a step that passes but takes longer warns
+                           (default 5; 0 = never)
       --search-warn RANGE  --search-crit RANGE    on the number of SEARCH hits
-      --messages-warn RANGE  --messages-crit RANGE  on the mailbox's STATUS MESSAGES
-                           RANGE alerts outside N:M (N alone = 0:N, N: = N and up,
-                           ~:M = up to M), or inside it with @N:M
+      --messages-warn RANGE  --messages-crit RANGE
+                           on the mailbox's STATUS MESSAGES
+                           RANGE alerts outside N:M (N alone = 0:N, N: = N
+                           and up, ~:M = up to M), or inside it with @N:M
 Output:
       --format FORMAT      report format (default text):
                            text        one line per check, for people
                            json        schema imapcheck.report/1, for scripts
                            nagios      Nagios/Icinga plugin output with perfdata
-                           junit       JUnit XML for CI test reports (GitLab, Jenkins)
-                           prometheus  metrics for node_exporter's textfile collector
-  -o, --output FILE        write the report to FILE (atomically) instead of stdout
-      --trace FILE|-       protocol transcript with a header and the result, passwords masked
-                           (- = stderr)
+                           junit       JUnit XML for CI test reports
+                                       (GitLab, Jenkins)
+                           prometheus  metrics for node_exporter's textfile
+                                       collector
+  -o, --output FILE        write the report to FILE (atomically) instead of
+                           stdout
+      --trace FILE|-       protocol transcript with a header and the result,
+                           passwords masked (- = stderr)
       --no-color           no colour (also NO_COLOR)
-Many targets:
-      --config FILE        check every target of a YAML config file (defaults, modules,
-                           targets; keys are these long option names); options given here
-                           apply to every target and win
+Many accounts:
+      --config FILE        check every target of a YAML config file (defaults,
+                           modules, targets; keys are these long option
+                           names); options given here apply to every target
+                           and win
       --target NAME        only this target of the file (repeatable)
       --concurrency N      targets checked at once (default 8)
-      --per-host N         connections at once to one server address (default 4)
+      --per-host N         connections at once to one server address
+                           (default 4)
   -V, --version            version, with libcurl and OpenSSL versions
   -h, --help               this help
 
-Every option can also be set as IMAPCHECK_<OPTION> (IMAPCHECK_HOST, IMAPCHECK_CONNECT_TIMEOUT,
-IMAPCHECK_INSECURE=1, ...); the command line wins.
+Every option can also be set as IMAPCHECK_<OPTION> (IMAPCHECK_HOST,
+IMAPCHECK_CONNECT_TIMEOUT, IMAPCHECK_INSECURE=1, ...); the command line wins.
 
-Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad usage or internal error).
+Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad usage, internal error).
 
 Examples:
   IMAPCHECK_PASSWORD=... imapcheck --host mail.example.com --user alice
-  imapcheck -H mail.example.com -u alice --password-file ~/.imapcheck-pw --format json -o alice.json
-  imapcheck -H mail.example.com -u alice --connect-to 10.0.0.7 --expect-folder Sent --trace -
-  imapcheck -H mail.example.com -u alice --password-file /etc/imapcheck/alice.pw --format prometheus \
+  imapcheck -H mail.example.com -u alice --password-file ~/.imapcheck-pw \
+      --format json -o alice.json
+  imapcheck -H mail.example.com -u alice --connect-to 10.0.0.7 \
+      --expect-folder Sent --trace -
+  imapcheck -H mail.example.com -u alice \
+      --password-file /etc/imapcheck/alice.pw --format prometheus \
       -o /var/lib/prometheus/node-exporter/imapcheck-alice.prom
-  IMAPCHECK_HOST=mail.example.com IMAPCHECK_USER=alice IMAPCHECK_FORMAT=nagios imapcheck
+  IMAPCHECK_HOST=mail.example.com IMAPCHECK_USER=alice \
+      IMAPCHECK_FORMAT=nagios imapcheck
 )";
 }
 

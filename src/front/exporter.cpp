@@ -121,16 +121,6 @@ bool allowed(const std::vector<std::string>& patterns, const std::string& host, 
     return false;
 }
 
-// A label value as the text format wants it: backslash, quote and line feed escaped.
-std::string label_value(const std::string& raw) {
-    std::string out;
-    for (char c : raw) {
-        if (c == '\\' || c == '"') out += '\\';
-        out += c == '\n' ? std::string("\\n") : std::string(1, c);
-    }
-    return out;
-}
-
 std::string gauge(const char* name, const char* help, const std::string& value) {
     return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name +
            " " + value + "\n";
@@ -406,7 +396,7 @@ HttpReply Exporter::metrics() {
         "# HELP imapcheck_exporter_probes_total Probes answered, by module (empty for a "
         "configured target) and result.\n# TYPE imapcheck_exporter_probes_total counter\n";
     for (const auto& [key, n] : c.probes)
-        out += "imapcheck_exporter_probes_total{module=\"" + label_value(key.first) +
+        out += "imapcheck_exporter_probes_total{module=\"" + prometheus_label_value(key.first) +
                "\",result=\"" + key.second + "\"} " + std::to_string(n) + "\n";
     out +=
         "# HELP imapcheck_exporter_probe_duration_seconds How long probes took.\n"

@@ -28,19 +28,22 @@ const char* kServeHelp = R"(imapcheck serve - a Prometheus multi-target exporter
 
 Usage: imapcheck serve --config FILE [--listen ADDR:PORT] [options]
 
-  --config FILE          targets, modules and exporter.allow (as for imapcheck --config)
+  --config FILE          targets, modules and exporter.allow (as for
+                         imapcheck --config)
   --listen ADDR:PORT     where to answer (default 127.0.0.1:9993)
   --max-concurrent N     probes at once (default 16)
   --per-host N           probes at once against one server address (default 4)
-  --auth-backoff SECONDS after the server refuses an account's password, report that
-                         failure again instead of logging in, for this long (default 600)
-  --web-config FILE      TLS and basic auth for the listener (exporter-toolkit's format:
-                         tls_server_config: {cert_file, key_file}, basic_auth_users:
-                         {user: bcrypt hash}); required to listen beyond loopback
+  --auth-backoff SECONDS after the server refuses an account's password, report
+                         that failure again instead of logging in, for this long
+                         (default 600)
+  --web-config FILE      TLS and basic auth for the listener (exporter-toolkit's
+                         format: tls_server_config: {cert_file, key_file},
+                         basic_auth_users: {user: bcrypt hash}); required to
+                         listen beyond loopback
   -h, --help             this help
 
-Endpoints: GET /probe?target=NAME, GET /probe?target=HOST[:PORT]&module=M [&debug=true],
-GET /metrics, GET /-/healthy, POST /-/reload (also SIGHUP).
+Endpoints: GET /probe?target=NAME, GET /probe?target=HOST[:PORT]&module=M
+[&debug=true], GET /metrics, GET /-/healthy, POST /-/reload (also SIGHUP).
 )";
 
 struct ServeOptions {

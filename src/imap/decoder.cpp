@@ -256,7 +256,11 @@ private:
         consume('(');
         while (!failed_) {
             if (consume(')')) return v;
-            if (!v.items.empty() && !consume(' ')) {
+            // Lists may follow lists with no space between them: RFC 2342's Namespace is
+            // "(" 1*( "(" string SP delim ")" ) ")", RFC 3501's body-type-mpart "1*body".
+            const bool list_after_list = !v.items.empty() &&
+                                         v.items.back().kind == Value::Kind::List && peek() == '(';
+            if (!v.items.empty() && !list_after_list && !consume(' ')) {
                 fail("expected a space or ')' in a list");
                 break;
             }

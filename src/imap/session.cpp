@@ -159,6 +159,10 @@ bool Session::answered(const imap::Command& command) const {
                        [&](const InFlight& f) { return f.key == key && f.done; });
 }
 
+bool Session::any_answered_ahead() const {
+    return std::any_of(in_flight_.begin(), in_flight_.end(), [](const InFlight& f) { return f.done; });
+}
+
 bool Session::send_ahead(const imap::Command& command, const Deadline& run_deadline) {
     if (!open()) return false;
     const std::string key = command.redacted();

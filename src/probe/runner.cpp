@@ -54,12 +54,12 @@ void flag_slow_step(const TargetConfig& config, CheckResult& result) {
                   result.duration_ms / 1000, bound / 1000);
     result.status = CheckStatus::Warn;
     result.summary += std::string(" (") + took + ")";
-    result.diagnosis = Diagnosis{"slow.step",
-                                 took,
-                                 {"check the server's load and log around this step",
-                                  "a slow login is often the authentication back end (LDAP, SQL)",
-                                  "--slow-step SECONDS to set the bound, 0 to turn it off"},
-                                 took};
+    std::vector<std::string> tries = {"check the server's load and log around this step"};
+    // Only a login waits on the authentication back end; a slow greeting or LIST does not.
+    if (result.id == "login")
+        tries.push_back("a slow login is often the authentication back end (LDAP, SQL)");
+    tries.push_back("--slow-step SECONDS to set the bound, 0 to turn it off");
+    result.diagnosis = Diagnosis{"slow.step", took, std::move(tries), took};
 }
 
 bool named_by_only(const TargetConfig& config, std::string_view id) {

@@ -105,4 +105,21 @@ std::vector<QuotaFigure> quota_figures(const Json& details) {
     return out;
 }
 
+// Label values: valid UTF-8 with backslash, double quote and line feed escaped; other
+// control characters become spaces.
+std::string prometheus_label_value(std::string_view raw) {
+    std::string out;
+    for (char c : valid_utf8(raw)) {
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += static_cast<unsigned char>(c) < 0x20 || c == '\x7f' ? ' ' : c;
+    }
+    return out;
+}
+
 }  // namespace imapcheck

@@ -20,6 +20,11 @@ std::string valid_utf8(std::string_view text);
 // after the point and no trailing zeros: 0.00123, 5, 41.7.
 std::string decimal(double value, int decimals = 6);
 
+// A Prometheus label value (text format 0.0.4): valid UTF-8, with backslash, double quote
+// and line feed escaped, other control characters as spaces. The renderer's and the
+// exporter's one escaper.
+std::string prometheus_label_value(std::string_view raw);
+
 // Milliseconds as seconds, the unit Nagios perfdata and Prometheus want: decimal(ms / 1000).
 std::string seconds_from_ms(double ms);
 

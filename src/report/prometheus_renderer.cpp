@@ -11,23 +11,6 @@
 namespace imapcheck {
 namespace {
 
-// Label values: valid UTF-8 with backslash, double quote and line feed escaped; other
-// control characters become spaces.
-std::string label_value(std::string_view raw) {
-    std::string out;
-    for (char c : valid_utf8(raw)) {
-        if (c == '\\')
-            out += "\\\\";
-        else if (c == '"')
-            out += "\\\"";
-        else if (c == '\n')
-            out += "\\n";
-        else
-            out += static_cast<unsigned char>(c) < 0x20 || c == '\x7f' ? ' ' : c;
-    }
-    return out;
-}
-
 struct Family {
     const char* name;
     const char* help;
@@ -42,7 +25,7 @@ struct Family {
 };
 
 std::string label(const char* name, std::string_view value) {
-    return std::string(",") + name + "=\"" + label_value(value) + "\"";
+    return std::string(",") + name + "=\"" + prometheus_label_value(value) + "\"";
 }
 
 int status_number(CheckStatus s) {
@@ -151,9 +134,9 @@ void collect(const Report& report, const std::string& base, Families& f) {
 }
 
 std::string base_labels(const Report& report, bool with_target) {
-    std::string base = "host=\"" + label_value(report.target.host) + "\",user=\"" +
-                       label_value(report.target.user) + "\"";
-    return with_target ? "target=\"" + label_value(report.name) + "\"," + base : base;
+    std::string base = "host=\"" + prometheus_label_value(report.target.host) + "\",user=\"" +
+                       prometheus_label_value(report.target.user) + "\"";
+    return with_target ? "target=\"" + prometheus_label_value(report.name) + "\"," + base : base;
 }
 
 std::string write(Families& families) {

@@ -92,6 +92,8 @@ public:
 
 private:
     static CURLcode ssl_ctx_callback(CURL* handle, void* ssl_ctx, void* self);
+    static void tls_message(int write_p, int version, int content_type, const void* buf,
+                            size_t len, SSL* ssl, void* self);
     static int verify_callback(int preverify_ok, X509_STORE_CTX* store);
     static int debug_callback(CURL* handle, curl_infotype type, char* data, size_t size,
                               void* self);
@@ -137,6 +139,9 @@ private:
     bool tls_follow_up_tried_ = false;
     Deadline connect_deadline_ = Deadline::after(std::chrono::milliseconds(0));
     diagnosis::WaitLimit limit_;  // the limit connect_deadline_ comes from
+    std::string first_answer_;      // the first TLS record header the server sent (5 bytes)
+    bool proxy_handshake_ = false;  // an HTTP proxy's CONNECT answer is being read
+    std::string proxy_answer_;      // its status line ("HTTP/1.1 403 Forbidden")
 };
 
 CURLcode CurlConnection::ssl_ctx_callback(CURL*, void* ssl_ctx, void* self) {
@@ -148,7 +153,19 @@ CURLcode CurlConnection::ssl_ctx_callback(CURL*, void* ssl_ctx, void* self) {
         SSL_CTX_set1_cert_store(ctx, store);
     // Keep libcurl's verify mode; only watch what verification sees.
     SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), &CurlConnection::verify_callback);
+    // The first bytes the server sends back: a port that is not TLS answers the ClientHello
+    // in its own protocol ("HTTP/"), which is how it is named. (This replaces libcurl's own
+    // TLS message trace, which imapcheck does not show.)
+    SSL_CTX_set_msg_callback(ctx, &CurlConnection::tls_message);
+    SSL_CTX_set_msg_callback_arg(ctx, self);
     return CURLE_OK;
+}
+
+void CurlConnection::tls_message(int write_p, int, int content_type, const void* buf, size_t len,
+                                 SSL*, void* self_ptr) {
+    auto* self = static_cast<CurlConnection*>(self_ptr);
+    if (write_p || content_type != SSL3_RT_HEADER || !self->first_answer_.empty()) return;
+    self->first_answer_.assign(static_cast<const char*>(buf), len);
 }
 
 int CurlConnection::verify_callback(int preverify_ok, X509_STORE_CTX* store) {
@@ -272,6 +289,14 @@ void CurlConnection::maybe_ask_whether_tls_port() {
 void CurlConnection::on_server_line(CURL* handle, std::string_view line) {
     capture_tls(handle);
     transcript_.server(line);
+    // An HTTP proxy's answer to CONNECT comes first: it is the proxy speaking, not the IMAP
+    // server (a 403 is net.proxy, not "the port speaks HTTP"). Its blank line ends it.
+    if (proxy_handshake_) {
+        if (proxy_answer_.empty()) proxy_answer_ = std::string(line);
+        else if (line.empty() && proxy_answer_.size() > 9 && proxy_answer_[9] == '2')
+            proxy_handshake_ = false;
+        return;
+    }
     auto parsed = imap::parse_response_line(line);
     if (facts_.greeting.empty()) {
         facts_.greeting = std::string(line);
@@ -358,6 +383,7 @@ void CurlConnection::perform(const Deadline& run_deadline) {
         curl_easy_setopt(curl_, CURLOPT_CONNECT_TO, connect_to_);
     }
     if (!config_.proxy.empty()) curl_easy_setopt(curl_, CURLOPT_PROXY, config_.proxy.c_str());
+    proxy_handshake_ = !config_.proxy.empty() && !config_.proxy.starts_with("socks");
     // No TLS session cache: a resumed handshake proves no certificate (tls_share.hpp).
     curl_easy_setopt(curl_, CURLOPT_SSL_SESSIONID_CACHE, 0L);
     if (share_) {
@@ -443,7 +469,15 @@ void CurlConnection::perform(const Deadline& run_deadline) {
 
 void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_done) {
     std::string curl_words = errbuf_[0] ? errbuf_ : curl_easy_strerror(rc);
-    const std::string where = url_host(config_.host) + ":" + std::to_string(config_.port);
+    // The address actually tried: the --connect-to rule's, when there is one.
+    std::string where = url_host(config_.host) + ":" + std::to_string(config_.port);
+    if (!config_.connect_to.empty()) {
+        const std::string& to = config_.connect_to;
+        const bool has_port = to.back() != ']' && to.find(':') != std::string::npos &&
+                              (to.front() == '[' || to.find(':') == to.rfind(':'));
+        where = (has_port ? to : to + ":" + std::to_string(config_.port)) + " (--connect-to, for " +
+                where + ")";
+    }
     const bool implicit = config_.tls == TlsMode::Implicit;
     using Stage = ConnectFacts::Stage;
     namespace d = diagnosis;
@@ -462,6 +496,12 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
         facts_.error = "connected, but no greeting: port " + std::to_string(config_.port) +
                        " speaks implicit TLS (a TLS handshake on a second connection completed)";
         facts_.diagnosis = d::speaks_implicit_tls(where, config_.port);
+        return;
+    }
+    if (proxy_handshake_ && !proxy_answer_.empty()) {
+        facts_.reached = Stage::Connect;
+        facts_.error = "the --proxy " + config_.proxy + " refused the tunnel: " + proxy_answer_;
+        facts_.diagnosis = d::proxy_failure(config_.proxy, "it answered CONNECT with " + proxy_answer_);
         return;
     }
     if (rc == CURLE_PROXY || rc == CURLE_COULDNT_RESOLVE_PROXY ||
@@ -490,7 +530,7 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
             facts_.diagnosis = d::tcp_timeout(where, limit_);
         } else if (os_errno == ECONNREFUSED) {
             facts_.error = "cannot connect to " + where + ": connection refused";
-            facts_.diagnosis = d::refused(where);
+            facts_.diagnosis = d::refused(where, config_.connect_to);
         } else {
             facts_.error =
                 "cannot connect to " + where + ": " +
@@ -566,7 +606,8 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
             facts_.reached = Stage::Greeting;  // no TLS, so no greeting either: connect failed
             facts_.error = "--tls implicit, but the server does not speak TLS on " + where +
                            (line ? ": it sent " + line->substr(0, 200) : ": " + curl_words);
-            facts_.diagnosis = d::plaintext_port(where, config_.port, line.value_or(""));
+            facts_.diagnosis =
+                d::plaintext_port(where, config_.port, line.value_or(""), first_answer_);
         } else if (mentions(curl_words, {"protocol version", "unsupported protocol",
                                          "no protocols available", "version too low"})) {
             facts_.diagnosis = {

@@ -85,6 +85,21 @@ TEST_F(DiagnosisTest, SilentImplicitTlsPortIsNamedWithinThreeSecondsWithoutSendi
     EXPECT_TRUE(server.commands().empty());
 }
 
+// Issue 19 §4: an HTTP server probed with --tls implicit was told "try: --tls starttls (port
+// N is plain IMAP)" though it answered "HTTP/1.1 400". The protocol that answered is named,
+// well under the connect timeout (an HTTP server waits for the client: no greeting comes).
+TEST_F(DiagnosisTest, AnHttpServerAnsweringTheClientHelloIsNamedHttp) {
+    RawServer server({{std::chrono::milliseconds(100),
+                       "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"}});
+    ProcessResult r = probe(server.port(), {"--tls", "implicit", "--connect-timeout", "8"});
+    json j = parsed(r, 2);
+    expect_diagnosis(j, "connect", "fail", "tls.plaintext_port",
+                     {"answered the TLS handshake in HTTP", "speaks HTTP"});
+    const std::string tries = find_check(j, "connect")["diagnosis"]["try"].dump();
+    EXPECT_EQ(tries.find("--tls starttls"), std::string::npos) << tries;
+    EXPECT_LT(r.seconds, 5.0);
+}
+
 TEST_F(DiagnosisTest, PlainPortWithTlsImplicitQuotesTheGreetingAndFailsConnect) {
     FakeImapServer server(options(TlsMode::StartTls));
     ProcessResult r = probe(server.port(), {"--tls", "implicit"});
@@ -177,6 +192,26 @@ TEST_F(DiagnosisTest, ProxyThatIsNotThereIsNetProxy) {
         "socks5h://127.0.0.1:" + std::to_string(testing::closed_loopback_port());
     ProcessResult r = probe(testing::closed_loopback_port(), {"--proxy", proxy});
     expect_diagnosis(parsed(r, 2), "connect", "fail", "net.proxy", {proxy});
+}
+
+// Issue 19 §4: an HTTP proxy answering 403 to CONNECT was "port N speaks HTTP, not IMAP"
+// (greeting.not_imap). It is the proxy that refused, in its words.
+TEST_F(DiagnosisTest, AnHttpProxyThatRefusesTheTunnelIsNetProxy) {
+    RawServer proxy({{std::chrono::milliseconds(100), "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"}});
+    const std::string url = "http://127.0.0.1:" + std::to_string(proxy.port());
+    ProcessResult r = probe(143, {"--proxy", url});
+    expect_diagnosis(parsed(r, 2), "connect", "fail", "net.proxy", {url, "HTTP/1.1 403 Forbidden"});
+    EXPECT_NE(proxy.received().find("CONNECT localhost:143"), std::string::npos) << proxy.received();
+}
+
+// Issue 19 §4: a refused --connect-to was "cannot connect to localhost:143 ... try: check
+// --port". The address actually tried, and the rule that chose it, are named.
+TEST_F(DiagnosisTest, ARefusedConnectToNamesTheAddressTried) {
+    const std::string to = "127.0.0.1:" + std::to_string(testing::closed_loopback_port());
+    json j = parsed(probe(143, {"--connect-to", to}), 2);
+    expect_diagnosis(j, "connect", "fail", "net.refused",
+                     {"nothing listens on " + to + " (--connect-to, for localhost:143)",
+                      "check the address and port of --connect-to " + to});
 }
 
 TEST_F(DiagnosisTest, SilentPlainServerIsGreetingTimeoutAfterTheTlsQuestion) {

@@ -158,5 +158,67 @@ TEST_F(TrustTest, AnIdentityOnTheCommandLineWithAConfigNeedsOneTarget) {
     EXPECT_EQ(one.err.find("would apply to every target"), std::string::npos) << one.err;
 }
 
+// Issue 19 §5: STATUS INBOX answered NO [NONEXISTENT] while LIST listed INBOX and EXAMINE,
+// SEARCH and GETQUOTAROOT answered OK: select, search and quota were skipped as "INBOX does
+// not exist". Each answer that came is judged; the diagnosis names the contradiction.
+TEST_F(TrustTest, OneNoFromStatusErasesNoOtherAnswer) {
+    FakeImapServer server(quota_options());
+    server.on("STATUS", [](fake::Session& s, const fake::Command& c) {
+        s.tagged(c, "NO [NONEXISTENT] Mailbox doesn't exist: INBOX");
+    });
+    ProcessResult r = run(server, {});
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    json j = json::parse(r.out);
+    const json& status = find_check(j, "status");
+    EXPECT_EQ(status["status"], "fail");
+    EXPECT_EQ(status["diagnosis"]["class"], "server.protocol") << status.dump(1);
+    EXPECT_NE(status["diagnosis"]["cause"].get<std::string>().find("but LIST lists it"),
+              std::string::npos);
+    for (const char* id : {"select", "search", "fetch", "quota"})
+        EXPECT_EQ(find_check(j, id)["status"], "pass") << id << ": " << find_check(j, id).dump(1);
+}
+
+// Issue 19 §5: a server that closed right after LOGIN's OK was reported "FAIL list ... LIST
+// was not sent". The session broke after login: the report says so, with what was in flight.
+TEST_F(TrustTest, ASessionThatBreaksRightAfterLoginSaysSo) {
+    FakeImapServer server(quota_options());
+    server.on("AUTHENTICATE", [](fake::Session& s, const fake::Command& c) {
+        s.tagged(c, "OK [CAPABILITY IMAP4rev1 LITERAL+ QUOTA] Logged in");
+        s.close();
+    });
+    ProcessResult r = run(server, {"--command-timeout", "2"});
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    json j = json::parse(r.out);
+    EXPECT_EQ(find_check(j, "login")["status"], "pass");
+    const json& list = find_check(j, "list");
+    EXPECT_EQ(list["summary"].get<std::string>().rfind("the session broke right after login: ", 0), 0u)
+        << list.dump(1);
+    EXPECT_EQ(list["diagnosis"]["class"], "connection.lost");
+    EXPECT_NE(list["diagnosis"]["cause"].get<std::string>().find("right after login"), std::string::npos);
+}
+
+// Issue 19 §6: LOGINDISABLED on --tls none suggested --allow-plaintext-auth and "enable
+// AUTH=PLAIN": the server refuses cleartext on purpose, and the remedy is TLS.
+TEST_F(TrustTest, LoginDisabledWithoutTlsSuggestsOnlyTls) {
+    for (bool allow : {false, true}) {
+        ServerOptions o = options(TlsMode::None);
+        o.capabilities_pre_tls = {"IMAP4rev1", "LOGINDISABLED"};
+        FakeImapServer server(o);
+        std::vector<std::string> extra = {"--tls", "none"};
+        if (allow) extra.push_back("--allow-plaintext-auth");
+        ProcessResult r = run(server, extra);
+        EXPECT_EQ(r.exit_code, 2) << r.out;
+        const json report = json::parse(r.out);
+        const json& login = find_check(report, "login");
+        ASSERT_TRUE(login.contains("diagnosis")) << report.dump(1);
+        EXPECT_EQ(login["diagnosis"]["class"], "auth.logindisabled") << login.dump(1);
+        const std::string tries = login["diagnosis"]["try"].dump();
+        EXPECT_NE(tries.find("--tls starttls or --tls implicit"), std::string::npos) << tries;
+        EXPECT_EQ(tries.find("allow-plaintext"), std::string::npos) << tries;
+        EXPECT_EQ(tries.find("AUTH=PLAIN"), std::string::npos) << tries;
+        EXPECT_FALSE(sent_command(server, "LOGIN")) << "no password in clear";
+    }
+}
+
 }  // namespace
 }  // namespace imapcheck

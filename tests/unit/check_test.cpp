@@ -139,6 +139,44 @@ TEST_F(CheckTest, ListAsksNamespaceOnceWhenAdvertisedAndFindsAFolderUnderItsPref
     EXPECT_LT(s.find("NAMESPACE"), s.find("LIST")) << "both in one round trip: " << s;
 }
 
+// Issue 19 §5: Courier's NAMESPACE (RFC 2342 exactly: no space between the descriptors of
+// one namespace list) was set aside as a server deviation, so --expect-folder Sent passed on
+// Cyrus and failed on Courier. The real replies of Courier, Cyrus and Dovecot all resolve.
+TEST_F(CheckTest, NamespaceRepliesOfCourierCyrusAndDovecotAreReadAsRfc2342Defines) {
+    struct Server {
+        const char* name;
+        const char* reply;
+        const char* personal;
+        const char* shared;  // the first shared prefix, "" when there is none
+    };
+    const Server servers[] = {
+        {"Courier", "* NAMESPACE ((\"INBOX.\" \".\")) NIL ((\"#shared.\" \".\")(\"shared.\" \".\"))\r\n",
+         "INBOX.", "#shared."},
+        {"Cyrus", "* NAMESPACE ((\"INBOX.\" \".\")) ((\"user.\" \".\")) ((\"\" \".\"))\r\n", "INBOX.",
+         ""},
+        {"Dovecot", "* NAMESPACE ((\"INBOX.\" \".\")) NIL NIL\r\n", "INBOX.", nullptr},
+    };
+    for (const auto& server : servers) {
+        config_.expect_folders = {"Sent"};
+        CheckResult r = run(run_list,
+                            {{"NAMESPACE", std::string(server.reply) + "{tag} OK Namespace completed.\r\n"},
+                             {"LIST",
+                              "* LIST () \".\" INBOX\r\n"
+                              "* LIST (\\Sent) \".\" INBOX.Sent\r\n"
+                              "{tag} OK List completed.\r\n"}},
+                            {"IMAP4rev1", "NAMESPACE"});
+        EXPECT_EQ(r.status, CheckStatus::Pass) << server.name << ": " << r.summary;
+        EXPECT_EQ(r.details["namespace"]["personal"][0]["prefix"], server.personal) << server.name;
+        if (server.shared) {
+            EXPECT_EQ(r.details["namespace"]["shared"][0]["prefix"], server.shared) << server.name;
+        }
+        if (std::string(server.name) == "Courier") {
+            EXPECT_EQ(r.details["namespace"]["shared"].size(), 2u) << r.details.dump();
+        }
+        EXPECT_EQ(r.details["resolved"], (Json{{"Sent", "INBOX.Sent"}})) << server.name;
+    }
+}
+
 TEST_F(CheckTest, ListAsksTheServersIdOnceWhenAdvertisedForTheCapabilityDetails) {
     report_.checks.push_back(
         {"capability", CheckStatus::Pass, 0, "", Json::object(), std::nullopt});

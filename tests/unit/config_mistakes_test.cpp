@@ -146,8 +146,10 @@ TEST_F(ConfigMistakes, AddressFamilyMustFitALiteralAddress) {
     EXPECT_EQ(with({"-H", "::1", "-u", "a", "-4", "--connect-to", "127.0.0.1"}).kind,
               CliOutcome::Kind::Run);
     EXPECT_EQ(parse({"-6"}).kind, CliOutcome::Kind::Run);
-    EXPECT_EQ(with({"-H", "::1", "-u", "a", "-4", "--proxy", "socks5h://127.0.0.1:1080"}).kind,
-              CliOutcome::Kind::Run);
+    // Issue 19 §4: through a proxy, libcurl would apply -4/-6 to the proxy's own address.
+    EXPECT_NE(refused(with({"-H", "::1", "-u", "a", "-4", "--proxy", "socks5h://127.0.0.1:1080"}))
+                  .find("-4 cannot choose the IMAP server's address family through --proxy"),
+              std::string::npos);
 }
 
 TEST_F(ConfigMistakes, ConnectTimeoutAboveTimeoutIsRefused) {

@@ -139,6 +139,26 @@ TEST(MailboxSuggestionTest, CaseDelimiterNamespacePrefixAndSpecialUseAreEachOffe
     EXPECT_EQ(d.tries.front(), "--mailbox INBOX.Sent (namespace prefix)");
 }
 
+// Issue 19 §6: a suggested name with spaces was not quoted for the shell; "Archiv" found no
+// "Archive"; a JSON report told its reader to see --format json.
+TEST(MailboxSuggestionTest, NearNamesAndNamesQuotedForTheShell) {
+    const MailboxList l = {{{"INBOX", {}},
+                            {"Archive", {}},
+                            {"Reports 2024/Q1 Überblick", {}},
+                            {"Bob's", {}}},
+                           "/"};
+    auto first = [&](const std::string& wanted) {
+        auto s = diagnosis::did_you_mean(wanted, l);
+        return s.empty() ? std::string() : s.front();
+    };
+    EXPECT_EQ(first("Archiv"), "Archive (a near name)");
+    EXPECT_EQ(first("reports 2024/q1 Überblick"), "'Reports 2024/Q1 Überblick' (case)");
+    EXPECT_EQ(first("bob's"), "'Bob'\\''s' (case)");
+    Diagnosis none = diagnosis::missing("mailbox.missing", "Nothing like it", l, "");
+    ASSERT_EQ(none.tries.size(), 1u);
+    EXPECT_EQ(none.tries.front().find("--format json"), std::string::npos) << none.tries.front();
+}
+
 Reply refusal(const std::string& line) {
     Reply reply;
     reply.tagged = imap::parse_response_line(line).value();
@@ -175,6 +195,20 @@ TEST(CountDiagnosisTest, ACountInItsAlertRangeIsCountRangeNamingTheBound) {
     EXPECT_EQ(r.diagnosis->id, "count.range");
     EXPECT_NE(r.diagnosis->cause.find("--messages-warn 10"), std::string::npos)
         << r.diagnosis->cause;
+}
+
+// Issue 19 §6: 6 hits over --search-warn 5 was "a delivery probe that finds nothing", and 20
+// messages under --messages-crit 30: "a mailbox that fills up". The hint follows the side.
+TEST(CountDiagnosisTest, TheHintPointsTheWayTheCountWent) {
+    auto first_try = [](double value, const char* range, const char* option) {
+        CheckResult r = judge_count(pass("x"), value, *parse_range(range), std::nullopt, option);
+        return r.diagnosis ? r.diagnosis->tries.front() : std::string("no diagnosis");
+    };
+    EXPECT_NE(first_try(6, "5", "search").find("more hits than expected"), std::string::npos);
+    EXPECT_NE(first_try(0, "1:", "search").find("finds nothing"), std::string::npos);
+    EXPECT_NE(first_try(20, "30:", "messages").find("fewer messages than expected"), std::string::npos);
+    EXPECT_NE(first_try(1200, "999", "messages").find("fills up"), std::string::npos);
+    EXPECT_NE(first_try(5, "@1:10", "messages").find("inside the range"), std::string::npos);
 }
 
 }  // namespace
