@@ -113,9 +113,10 @@ CheckResult run_login(RunContext& ctx) {
     // The server refuses cleartext logins on purpose (RFC 3501 §6.2.3): the remedy is TLS,
     // never a way around its refusal.
     if (config.tls == TlsMode::None && session.has_capability("LOGINDISABLED"))
-        return fail("the server disables LOGIN without TLS (LOGINDISABLED), and --tls none "
-                    "asks for none",
-                    details)
+        return fail(
+                   "the server disables LOGIN without TLS (LOGINDISABLED), and --tls none "
+                   "asks for none",
+                   details)
             .because({"auth.logindisabled",
                       "the server refuses logins over an unencrypted connection "
                       "(LOGINDISABLED), as it should",

@@ -31,13 +31,15 @@ CheckResult run_status(RunContext& ctx) {
             // LIST listed it and STATUS says it is not there: the server contradicts itself.
             // That is this answer's problem only: EXAMINE, SEARCH and GETQUOTAROOT are still
             // judged on their own answers.
-            r.diagnosis = Diagnosis{
-                "server.protocol",
-                "STATUS says " + mailbox + " does not exist, but LIST lists it: the server "
-                "contradicts itself",
-                {"check the server's log and its index of the mailbox (Dovecot: doveadm "
-                 "force-resync -u " + ctx.config.user + " " + mailbox + ")"},
-                reply->status_line()};
+            r.diagnosis =
+                Diagnosis{"server.protocol",
+                          "STATUS says " + mailbox +
+                              " does not exist, but LIST lists it: the server "
+                              "contradicts itself",
+                          {"check the server's log and its index of the mailbox (Dovecot: doveadm "
+                           "force-resync -u " +
+                           ctx.config.user + " " + mailbox + ")"},
+                          reply->status_line()};
         } else if (r.diagnosis && r.diagnosis->id == "mailbox.missing") {
             ctx.mailbox_problem = "mailbox " + mailbox + " does not exist";
         }

@@ -96,15 +96,15 @@ CheckResult run_tls(RunContext& ctx) {
     }
     if (days_left && *days_left < config.cert_crit_days)
         return fail("certificate expires in " + std::to_string(*days_left) +
-                        " days (critical below " + std::to_string(config.cert_crit_days) +
-                        ")" + unverified + ": " + summary,
+                        " days (critical below " + std::to_string(config.cert_crit_days) + ")" +
+                        unverified + ": " + summary,
                     details)
             .because(
                 diagnosis::expiring(*f.tls.certificate, *days_left, config.cert_crit_days, true));
     if (days_left && *days_left < config.cert_warn_days)
         return warn("certificate expires in " + std::to_string(*days_left) +
-                        " days (warning below " + std::to_string(config.cert_warn_days) +
-                        ")" + unverified + ": " + summary,
+                        " days (warning below " + std::to_string(config.cert_warn_days) + ")" +
+                        unverified + ": " + summary,
                     details)
             .because(
                 diagnosis::expiring(*f.tls.certificate, *days_left, config.cert_warn_days, false));

@@ -9,13 +9,13 @@
 #include <exception>
 #include <string_view>
 
+#include "front/serve_command.hpp"
 #include "imapcheck/cli.hpp"
 #include "imapcheck/fleet.hpp"
 #include "imapcheck/output.hpp"
 #include "imapcheck/probe.hpp"
 #include "imapcheck/render.hpp"
 #include "imapcheck/timestamp.hpp"
-#include "front/serve_command.hpp"
 
 namespace {
 
@@ -46,9 +46,8 @@ void replace_output(const OutputSettings& settings, const std::string& message) 
     report.started_at = utc_now_rfc3339();
     report.unknown_causes.push_back(message);
     report.notes.push_back("not run: " + message);
-    std::string rendered = settings.format == OutputFormat::Nagios
-                               ? render_nagios_unknown(message)
-                               : render(report, settings);
+    std::string rendered = settings.format == OutputFormat::Nagios ? render_nagios_unknown(message)
+                                                                   : render(report, settings);
     if (auto written = write_atomically(settings.output, rendered); !written)
         std::fprintf(stderr, "imapcheck: %s\n", written.error().message.c_str());
 }

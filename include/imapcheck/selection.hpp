@@ -22,7 +22,8 @@ struct Deselection {
 // (transitively) and logout, the clean end of every session; --skip leaves out the named
 // ones and, through the runner, what needs them; --quit-after leaves out every check after
 // the named one but logout.
-std::vector<Deselection> deselect(const TargetConfig& config, const std::vector<CheckShape>& checks);
+std::vector<Deselection> deselect(const TargetConfig& config,
+                                  const std::vector<CheckShape>& checks);
 
 // Whether the run logs in: without `login` in the sequence (--quit-after tls, --only tls)
 // no user or password is needed, asked for or read.

@@ -14,14 +14,17 @@ namespace imapcheck {
 
 Result<Unit> check_writable(const std::string& path) {
     const auto slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    const std::string dir = slash == std::string::npos ? "."
+                            : slash == 0               ? "/"
+                                                       : path.substr(0, slash);
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         return make_error(Error::Kind::Usage,
                           "cannot write '" + path + "': the folder " + dir + " does not exist");
     if (::access(dir.c_str(), W_OK | X_OK) != 0)
         return make_error(Error::Kind::Usage, "cannot write '" + path + "': the folder " + dir +
-                                                  " is not writable (" + std::strerror(errno) + ")");
+                                                  " is not writable (" + std::strerror(errno) +
+                                                  ")");
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         return make_error(Error::Kind::Usage, "cannot write '" + path + "': it is a folder");
     return Unit{};

@@ -19,7 +19,8 @@ Result<Json> load_baseline(const std::string& path) {
     Json j = Json::parse(in, nullptr, false);
     if (j.is_discarded() || !j.is_object())
         return make_error(Error::Kind::Usage, "--baseline " + path + " is not JSON");
-    if (j.value("schema", "") != kBaselineSchema || !j.contains("fields") || !j["fields"].is_object())
+    if (j.value("schema", "") != kBaselineSchema || !j.contains("fields") ||
+        !j["fields"].is_object())
         return make_error(Error::Kind::Usage, "--baseline " + path + " is not an " +
                                                   std::string(kBaselineSchema) +
                                                   " file (save one with --save-baseline)");

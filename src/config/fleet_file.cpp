@@ -263,7 +263,8 @@ Result<std::vector<TargetConfig>> build_fleet(const FleetFile& file, const Optio
                 return make_error(Error::Kind::Usage, std::move(where));
             TargetConfig broken;
             broken.name = target.name;
-            if (auto host = options.find("host"); host != options.end() && !host->second.values.empty())
+            if (auto host = options.find("host");
+                host != options.end() && !host->second.values.empty())
                 broken.host = host->second.values.back();
             broken.unusable = std::move(where);
             out.push_back(std::move(broken));

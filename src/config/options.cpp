@@ -53,9 +53,9 @@ Result<OptionMap> options_from_environment(const GetEnv& getenv) {
         if (!spec.takes_value) {
             auto on = flag_value(*value);
             if (!on)
-                return make_error(Error::Kind::Usage,
-                                  variable + " must be 1/yes/true/on or 0/no/false/off (got '" +
-                                      *value + "')");
+                return make_error(
+                    Error::Kind::Usage,
+                    variable + " must be 1/yes/true/on or 0/no/false/off (got '" + *value + "')");
             if (!*on) continue;
             option.values = {"1"};
         } else if (value->empty()) {

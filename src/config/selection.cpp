@@ -45,14 +45,15 @@ std::string needs_skipped(const CheckShape& check, const std::vector<CheckShape>
 
 const std::vector<CheckShape>& check_sequence() {
     static const std::vector<CheckShape> sequence = {
-        {"connect", {}},          {"tls", {"connect"}},   {"capability", {"connect", "tls"}},
-        {"login", {"capability"}}, {"list", {"login"}},    {"status", {"login"}},
-        {"select", {"login"}},    {"search", {"select"}}, {"fetch", {"select"}},
-        {"quota", {"login"}},     {"logout", {"capability"}}};
+        {"connect", {}},           {"tls", {"connect"}},      {"capability", {"connect", "tls"}},
+        {"login", {"capability"}}, {"list", {"login"}},       {"status", {"login"}},
+        {"select", {"login"}},     {"search", {"select"}},    {"fetch", {"select"}},
+        {"quota", {"login"}},      {"logout", {"capability"}}};
     return sequence;
 }
 
-std::vector<Deselection> deselect(const TargetConfig& config, const std::vector<CheckShape>& checks) {
+std::vector<Deselection> deselect(const TargetConfig& config,
+                                  const std::vector<CheckShape>& checks) {
     std::vector<Deselection> out(checks.size());
     std::set<std::string_view> kept;
     if (!config.only_checks.empty()) kept = kept_by_only(config.only_checks, checks);

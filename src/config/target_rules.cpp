@@ -17,10 +17,10 @@
 #include "config/option_table.hpp"
 #include "imapcheck/baseline_file.hpp"
 #include "imapcheck/check_ids.hpp"
-#include "imapcheck/selection.hpp"
 #include "imapcheck/imap/mutf7.hpp"
 #include "imapcheck/options.hpp"
 #include "imapcheck/output.hpp"
+#include "imapcheck/selection.hpp"
 
 namespace imapcheck {
 namespace {

@@ -92,13 +92,12 @@ Diagnosis login_refused(const LoginAttempt& a, const Reply& reply) {
         // Dovecot logs failed logins at info, not as errors: `doveadm log errors` shows
         // nothing of them. Its auth lines do.
         const bool dovecot = a.greeting.find("Dovecot") != std::string::npos;
-        d.tries = {"check the user name and the password " + password_origin(a.config, nullptr),
-                   dovecot ? "the server's log says why: journalctl -u dovecot --grep '" +
-                                 a.config.user +
-                                 "' (or grep it in the mail log); Dovecot logs failed logins "
-                                 "at info, and auth_verbose = yes adds the reason"
-                           : "the server's log says why: grep " + a.config.user +
-                                 " in its mail log"};
+        d.tries = {
+            "check the user name and the password " + password_origin(a.config, nullptr),
+            dovecot ? "the server's log says why: journalctl -u dovecot --grep '" + a.config.user +
+                          "' (or grep it in the mail log); Dovecot logs failed logins "
+                          "at info, and auth_verbose = yes adds the reason"
+                    : "the server's log says why: grep " + a.config.user + " in its mail log"};
         if (tagged.code == "CONTACTADMIN")
             d.tries.insert(d.tries.begin(), "the server asks you to contact its administrator");
         if (reply.elapsed_ms > 1500) {

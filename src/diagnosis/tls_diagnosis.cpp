@@ -95,8 +95,8 @@ std::vector<Finding> findings(const TlsFacts& tls, const TargetConfig& config, l
     }
     if (c && has(tls, X509_V_ERR_CERT_HAS_EXPIRED, 0) && c->not_after_epoch)
         out.push_back({"tls.expired",
-                       "the certificate expired " + days_ago(now - *c->not_after_epoch) +
-                           " (" + c->not_after + ")",
+                       "the certificate expired " + days_ago(now - *c->not_after_epoch) + " (" +
+                           c->not_after + ")",
                        {"renew the server's certificate and reload the server"}});
     else if (has(tls, X509_V_ERR_CERT_HAS_EXPIRED))
         out.push_back({"tls.expired",

@@ -72,9 +72,9 @@ CliOutcome fleet(CliOutcome out, const GetEnv& getenv) {
     // every target, and one typo would be one failed login per server (fail2ban).
     for (const char* identity : {"user", "password-file", "password-env", "netrc", "netrc-file"})
         if (out.command_line.count(identity) && selected.size() != 1)
-            return fail(std::string("--") + identity + " on the command line would apply to every " +
-                        "target of " + file->path + "; write it in the file, or name one target " +
-                        "with --target NAME");
+            return fail(std::string("--") + identity +
+                        " on the command line would apply to every " + "target of " + file->path +
+                        "; write it in the file, or name one target " + "with --target NAME");
     out.targets = std::move(*targets);
     out.kind = CliOutcome::Kind::Fleet;
     return out;

@@ -194,6 +194,12 @@ HttpReply Exporter::probe(const QueryParams& params, std::optional<double> scrap
     };
     const std::string target = param("target"), module = param("module"), debug = param("debug");
     if (target.empty()) return refuse("missing parameter 'target'");
+    // target=alice:pw@host: a credential in the URL. Refused without echoing the value,
+    // which would put the password in a 400 (and in whatever logs the reply).
+    if (target.find('@') != std::string::npos)
+        return refuse(
+            "credentials are never taken from the URL (target holds 'user:password@'); "
+            "they come from the config file's password-file, password-env or netrc");
     if (!debug.empty() && debug != "true" && debug != "false")
         return refuse("debug must be true or false");
 
@@ -264,7 +270,8 @@ HttpReply Exporter::run(const TargetConfig& target, const std::string& module, b
             report.notes.push_back(
                 "not logged in again: the server refused this account's "
                 "login " +
-                std::to_string(*refused_age) + " s ago with this password; the next attempt is "
+                std::to_string(*refused_age) +
+                " s ago with this password; the next attempt is "
                 "after the " +
                 std::to_string(limits_.auth_backoff.count()) +
                 " s back-off, or at once after the password changes or POST /-/reload");

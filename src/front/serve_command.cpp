@@ -16,8 +16,8 @@
 #define CXXOPTS_NO_REGEX
 #include <cxxopts.hpp>
 
-#include "imapcheck/exporter.hpp"
 #include "front/web_config.hpp"
+#include "imapcheck/exporter.hpp"
 
 namespace imapcheck {
 namespace {
@@ -190,24 +190,25 @@ int serve_command(int argc, char** argv) {
                          loaded.error().message.c_str());
         }
     };
-    server.set_pre_routing_handler([&web, &reload](const httplib::Request& req,
-                                                   httplib::Response& res) {
-        if (web.authorized(req.get_header_value("Authorization"))) {
-            // `curl -X POST .../-/reload` sends no body and no Content-Length: cpp-httplib
-            // would read until the client closes (5 s, then 400). There is nothing to read.
-            if (req.method == "POST" && req.path == "/-/reload" &&
-                !req.has_header("Transfer-Encoding") &&
-                (!req.has_header("Content-Length") || req.get_header_value("Content-Length") == "0")) {
-                reload(res);
-                return httplib::Server::HandlerResponse::Handled;
+    server.set_pre_routing_handler(
+        [&web, &reload](const httplib::Request& req, httplib::Response& res) {
+            if (web.authorized(req.get_header_value("Authorization"))) {
+                // `curl -X POST .../-/reload` sends no body and no Content-Length: cpp-httplib
+                // would read until the client closes (5 s, then 400). There is nothing to read.
+                if (req.method == "POST" && req.path == "/-/reload" &&
+                    !req.has_header("Transfer-Encoding") &&
+                    (!req.has_header("Content-Length") ||
+                     req.get_header_value("Content-Length") == "0")) {
+                    reload(res);
+                    return httplib::Server::HandlerResponse::Handled;
+                }
+                return httplib::Server::HandlerResponse::Unhandled;
             }
-            return httplib::Server::HandlerResponse::Unhandled;
-        }
-        res.status = 401;
-        res.set_header("WWW-Authenticate", "Basic realm=\"imapcheck\"");
-        res.set_content("imapcheck: authentication required\n", "text/plain; charset=utf-8");
-        return httplib::Server::HandlerResponse::Handled;
-    });
+            res.status = 401;
+            res.set_header("WWW-Authenticate", "Basic realm=\"imapcheck\"");
+            res.set_content("imapcheck: authentication required\n", "text/plain; charset=utf-8");
+            return httplib::Server::HandlerResponse::Handled;
+        });
     // Slow or idle clients each hold a worker until the read timeout: enough workers that
     // they cannot starve probes, a short timeout, and small bounds on what a request may be.
     const unsigned workers = options.limits.max_concurrent * 2 + 64;

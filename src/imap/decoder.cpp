@@ -258,8 +258,8 @@ private:
             if (consume(')')) return v;
             // Lists may follow lists with no space between them: RFC 2342's Namespace is
             // "(" 1*( "(" string SP delim ")" ) ")", RFC 3501's body-type-mpart "1*body".
-            const bool list_after_list = !v.items.empty() &&
-                                         v.items.back().kind == Value::Kind::List && peek() == '(';
+            const bool list_after_list =
+                !v.items.empty() && v.items.back().kind == Value::Kind::List && peek() == '(';
             if (!v.items.empty() && !list_after_list && !consume(' ')) {
                 fail("expected a space or ')' in a list");
                 break;

@@ -31,8 +31,7 @@ std::optional<std::uint64_t> literal_announcement(std::string_view line) {
 std::string masked_literal_line(std::string_view line) {
     const auto colon = line.find(':');
     bool field = colon != std::string_view::npos && colon > 0;
-    for (std::size_t i = 0; field && i < colon; ++i)
-        field = line[i] > ' ' && line[i] < 127;
+    for (std::size_t i = 0; field && i < colon; ++i) field = line[i] > ' ' && line[i] < 127;
     return field ? std::string(line.substr(0, colon)) + ": ***" : "***";
 }
 
@@ -142,7 +141,8 @@ std::optional<Result<Response>> ResponseReader::next() {
         Raw raw = std::move(current_);
         current_ = Raw{};
         compact();
-        if (keep_transcript_) transcript_lines_ = transcript_of(raw.text, raw.literals, mask_literals_);
+        if (keep_transcript_)
+            transcript_lines_ = transcript_of(raw.text, raw.literals, mask_literals_);
         auto decoded = detail::decode(raw.text, raw.literals, limits_);
         if (!decoded && lenient_)
             return Result<Response>(

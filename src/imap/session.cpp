@@ -160,7 +160,8 @@ bool Session::answered(const imap::Command& command) const {
 }
 
 bool Session::any_answered_ahead() const {
-    return std::any_of(in_flight_.begin(), in_flight_.end(), [](const InFlight& f) { return f.done; });
+    return std::any_of(in_flight_.begin(), in_flight_.end(),
+                       [](const InFlight& f) { return f.done; });
 }
 
 bool Session::send_ahead(const imap::Command& command, const Deadline& run_deadline) {

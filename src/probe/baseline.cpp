@@ -16,7 +16,6 @@
 namespace imapcheck {
 namespace {
 
-
 const Json* passed_details(const Report& report, const char* id) {
     for (const auto& c : report.checks)
         if (c.id == id && (c.status == CheckStatus::Pass || c.status == CheckStatus::Warn))

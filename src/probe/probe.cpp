@@ -37,8 +37,8 @@ void apply_baselines(const TargetConfig& config, Report& report) {
     if (!config.save_baseline.empty() && report.overall() >= Overall::Critical) {
         const std::string why = report.first_problem();
         report.notes.push_back("baseline not saved: the run failed (" +
-                               (why.empty() ? std::string("see above") : why) +
-                               "); " + config.save_baseline + " was left as it was");
+                               (why.empty() ? std::string("see above") : why) + "); " +
+                               config.save_baseline + " was left as it was");
     } else if (!config.save_baseline.empty() && current["fields"].empty()) {
         report.unknown_causes.push_back("--save-baseline: this run read no baseline field");
         report.notes.push_back("baseline not saved: this run read no baseline field; " +

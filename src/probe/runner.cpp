@@ -186,9 +186,9 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
             // A check --only asked for that found nothing to judge (no QUOTA, PREAUTH, an
             // empty mailbox) was not checked: the run must not read as OK.
             if (result.status == CheckStatus::Skip && named_by_only(config, check.id)) {
-                report.unknown_causes.push_back("--only " + std::string(check.id) +
-                                                " asked for a check that did not run: " +
-                                                result.summary);
+                report.unknown_causes.push_back(
+                    "--only " + std::string(check.id) +
+                    " asked for a check that did not run: " + result.summary);
                 report.notes.push_back(report.unknown_causes.back());
             }
             // A command that went ahead was partly answered before its check began: the

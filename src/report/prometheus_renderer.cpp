@@ -86,8 +86,8 @@ struct Families {
                        {}};
 
     std::vector<Family*> all() {
-        return {&up,          &exit_code,   &duration, &status,   &check_duration,
-                &problem,     &error,       &messages, &unseen,   &search_matches,
+        return {&up,          &exit_code,   &duration,   &status, &check_duration,
+                &problem,     &error,       &messages,   &unseen, &search_matches,
                 &quota_usage, &quota_limit, &cert_expiry};
     }
 };

@@ -2,7 +2,6 @@
 // judged by (the formats that show bounds beside values need them).
 #include "imapcheck/render.hpp"
 
-
 namespace imapcheck {
 
 std::string render(const Report& report, const OutputSettings& settings) {

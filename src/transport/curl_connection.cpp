@@ -14,10 +14,10 @@
 #include <mutex>
 
 #include "diagnosis/connect_diagnosis.hpp"
-#include "transport/follow_up.hpp"
 #include "imapcheck/connection.hpp"
 #include "imapcheck/imap/reader.hpp"
 #include "imapcheck/transport.hpp"
+#include "transport/follow_up.hpp"
 #include "transport/tls_facts.hpp"
 #include "transport/tls_share.hpp"
 
@@ -92,8 +92,8 @@ public:
 
 private:
     static CURLcode ssl_ctx_callback(CURL* handle, void* ssl_ctx, void* self);
-    static void tls_message(int write_p, int version, int content_type, const void* buf,
-                            size_t len, SSL* ssl, void* self);
+    static void tls_message(int write_p, int version, int content_type, const void* buf, size_t len,
+                            SSL* ssl, void* self);
     static int verify_callback(int preverify_ok, X509_STORE_CTX* store);
     static int debug_callback(CURL* handle, curl_infotype type, char* data, size_t size,
                               void* self);
@@ -138,7 +138,7 @@ private:
     Abort abort_ = Abort::None;
     bool tls_follow_up_tried_ = false;
     Deadline connect_deadline_ = Deadline::after(std::chrono::milliseconds(0));
-    diagnosis::WaitLimit limit_;  // the limit connect_deadline_ comes from
+    diagnosis::WaitLimit limit_;    // the limit connect_deadline_ comes from
     std::string first_answer_;      // the first TLS record header the server sent (5 bytes)
     bool proxy_handshake_ = false;  // an HTTP proxy's CONNECT answer is being read
     std::string proxy_answer_;      // its status line ("HTTP/1.1 403 Forbidden")
@@ -292,7 +292,8 @@ void CurlConnection::on_server_line(CURL* handle, std::string_view line) {
     // An HTTP proxy's answer to CONNECT comes first: it is the proxy speaking, not the IMAP
     // server (a 403 is net.proxy, not "the port speaks HTTP"). Its blank line ends it.
     if (proxy_handshake_) {
-        if (proxy_answer_.empty()) proxy_answer_ = std::string(line);
+        if (proxy_answer_.empty())
+            proxy_answer_ = std::string(line);
         else if (line.empty() && proxy_answer_.size() > 9 && proxy_answer_[9] == '2')
             proxy_handshake_ = false;
         return;
@@ -501,7 +502,8 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
     if (proxy_handshake_ && !proxy_answer_.empty()) {
         facts_.reached = Stage::Connect;
         facts_.error = "the --proxy " + config_.proxy + " refused the tunnel: " + proxy_answer_;
-        facts_.diagnosis = d::proxy_failure(config_.proxy, "it answered CONNECT with " + proxy_answer_);
+        facts_.diagnosis =
+            d::proxy_failure(config_.proxy, "it answered CONNECT with " + proxy_answer_);
         return;
     }
     if (rc == CURLE_PROXY || rc == CURLE_COULDNT_RESOLVE_PROXY ||
@@ -610,15 +612,31 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
                 d::plaintext_port(where, config_.port, line.value_or(""), first_answer_);
         } else if (mentions(curl_words, {"protocol version", "unsupported protocol",
                                          "no protocols available", "version too low"})) {
-            facts_.diagnosis = {
-                "tls.version",
+            // What the server does offer: one handshake without the floor, on a second
+            // connection within what is left of the connect budget (implicit TLS only: with
+            // STARTTLS the handshake would need an IMAP dialogue first).
+            std::optional<std::string> offered;
+            const long long left = connect_deadline_.remaining_ms();
+            if (implicit && !config_.min_tls.empty() && left > 50)
+                offered = transport::tls_handshake_version(
+                    facts_.address.empty() ? config_.host : facts_.address, config_.port,
+                    config_.host, std::chrono::milliseconds(std::min(left, kFollowUpLimitMs)),
+                    transcript_, true);
+            std::string cause =
                 "the server and imapcheck share no TLS version" +
-                    (config_.min_tls.empty() ? std::string()
-                                             : " (--min-tls " + config_.min_tls + ")"),
-                {config_.min_tls.empty()
-                     ? "enable TLS 1.2 or 1.3 on the server"
-                     : "lower --min-tls, or enable TLS " + config_.min_tls + " on the server"},
-                curl_words};
+                (config_.min_tls.empty() ? std::string() : " (--min-tls " + config_.min_tls + ")");
+            if (offered) {
+                std::string version = *offered;  // "TLSv1.2" -> "TLS 1.2"
+                if (version.starts_with("TLSv")) version = "TLS " + version.substr(4);
+                cause = "the server offers at most " + version + "; --min-tls " + config_.min_tls +
+                        " forbids it";
+            }
+            facts_.diagnosis = {"tls.version",
+                                cause,
+                                {config_.min_tls.empty() ? "enable TLS 1.2 or 1.3 on the server"
+                                                         : "lower --min-tls, or enable TLS " +
+                                                               config_.min_tls + " on the server"},
+                                curl_words};
         } else if (mentions(curl_words,
                             {"SSL_ERROR_SYSCALL", "unexpected eof", "Connection reset"})) {
             facts_.reached = Stage::Greeting;
@@ -757,7 +775,8 @@ void global_transport_init() {
 
 std::string transport_versions() {
     const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
-    return std::string("libcurl ") + v->version + ", " + (v->ssl_version ? v->ssl_version : "no TLS");
+    return std::string("libcurl ") + v->version + ", " +
+           (v->ssl_version ? v->ssl_version : "no TLS");
 }
 
 }  // namespace imapcheck

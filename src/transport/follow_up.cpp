@@ -58,21 +58,29 @@ bool is_ip_literal(const std::string& name) {
 
 }  // namespace
 
-bool completes_tls_handshake(const std::string& address, unsigned port,
-                             const std::string& server_name, std::chrono::milliseconds limit,
-                             Transcript& transcript) {
+std::optional<std::string> tls_handshake_version(const std::string& address, unsigned port,
+                                                 const std::string& server_name,
+                                                 std::chrono::milliseconds limit,
+                                                 Transcript& transcript, bool any_version) {
     const Deadline deadline = Deadline::after(limit);
     transcript.event("follow-up: a TLS handshake with " + address + " port " +
-                     std::to_string(port) + " on a second connection (no IMAP, no credentials)");
+                     std::to_string(port) + " on a second connection (no IMAP, no credentials" +
+                     (any_version ? ", any TLS version)" : ")"));
     int fd = connect_socket(address, port, deadline);
     if (fd < 0) {
         transcript.event("follow-up: no second connection");
-        return false;
+        return std::nullopt;
     }
     std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
                                                           &SSL_CTX_free);
+    if (ctx && any_version) {
+        // Only which version the server speaks is in question: no floor, no security level.
+        SSL_CTX_set_min_proto_version(ctx.get(), TLS1_VERSION);
+        SSL_CTX_set_security_level(ctx.get(), 0);
+    }
     std::unique_ptr<SSL, decltype(&SSL_free)> ssl(ctx ? SSL_new(ctx.get()) : nullptr, &SSL_free);
     bool done = false;
+    std::string version;
     if (ssl && SSL_set_fd(ssl.get(), fd) == 1) {
         // Only whether the port speaks TLS is in question: any certificate will do.
         SSL_set_verify(ssl.get(), SSL_VERIFY_NONE, nullptr);
@@ -82,6 +90,7 @@ bool completes_tls_handshake(const std::string& address, unsigned port,
             int rc = SSL_connect(ssl.get());
             if (rc == 1) {
                 done = true;
+                version = SSL_get_version(ssl.get());
                 break;
             }
             int why = SSL_get_error(ssl.get(), rc);
@@ -92,9 +101,16 @@ bool completes_tls_handshake(const std::string& address, unsigned port,
     }
     ERR_clear_error();  // this thread's OpenSSL errors must not reach libcurl's messages
     ::close(fd);        // no close_notify: nothing was said, nothing needs closing politely
-    transcript.event(done ? "follow-up: the TLS handshake completed"
-                          : "follow-up: no TLS handshake");
-    return done;
+    transcript.event(done ? "follow-up: the TLS handshake completed (" + version + ")"
+                          : std::string("follow-up: no TLS handshake"));
+    if (!done) return std::nullopt;
+    return version;
+}
+
+bool completes_tls_handshake(const std::string& address, unsigned port,
+                             const std::string& server_name, std::chrono::milliseconds limit,
+                             Transcript& transcript) {
+    return tls_handshake_version(address, port, server_name, limit, transcript, false).has_value();
 }
 
 std::optional<std::string> first_line_sent(const std::string& address, unsigned port,

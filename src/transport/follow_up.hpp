@@ -18,6 +18,14 @@ bool completes_tls_handshake(const std::string& address, unsigned port,
                              const std::string& server_name, std::chrono::milliseconds limit,
                              Transcript& transcript);
 
+// The TLS version address:port settles on ("TLSv1.2"), offering every version this OpenSSL
+// has when `any_version` (to say what a server offers that --min-tls forbids); nullopt when
+// no handshake completes within `limit`.
+std::optional<std::string> tls_handshake_version(const std::string& address, unsigned port,
+                                                 const std::string& server_name,
+                                                 std::chrono::milliseconds limit,
+                                                 Transcript& transcript, bool any_version);
+
 // The first line address:port sends unasked (at most 512 bytes, CR LF removed), or nullopt
 // when it sends nothing in time.
 std::optional<std::string> first_line_sent(const std::string& address, unsigned port,

@@ -89,8 +89,9 @@ TEST_F(DiagnosisTest, SilentImplicitTlsPortIsNamedWithinThreeSecondsWithoutSendi
 // N is plain IMAP)" though it answered "HTTP/1.1 400". The protocol that answered is named,
 // well under the connect timeout (an HTTP server waits for the client: no greeting comes).
 TEST_F(DiagnosisTest, AnHttpServerAnsweringTheClientHelloIsNamedHttp) {
-    RawServer server({{std::chrono::milliseconds(100),
-                       "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"}});
+    RawServer server(
+        {{std::chrono::milliseconds(100),
+          "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"}});
     ProcessResult r = probe(server.port(), {"--tls", "implicit", "--connect-timeout", "8"});
     json j = parsed(r, 2);
     expect_diagnosis(j, "connect", "fail", "tls.plaintext_port",
@@ -197,11 +198,13 @@ TEST_F(DiagnosisTest, ProxyThatIsNotThereIsNetProxy) {
 // Issue 19 §4: an HTTP proxy answering 403 to CONNECT was "port N speaks HTTP, not IMAP"
 // (greeting.not_imap). It is the proxy that refused, in its words.
 TEST_F(DiagnosisTest, AnHttpProxyThatRefusesTheTunnelIsNetProxy) {
-    RawServer proxy({{std::chrono::milliseconds(100), "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"}});
+    RawServer proxy(
+        {{std::chrono::milliseconds(100), "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"}});
     const std::string url = "http://127.0.0.1:" + std::to_string(proxy.port());
     ProcessResult r = probe(143, {"--proxy", url});
     expect_diagnosis(parsed(r, 2), "connect", "fail", "net.proxy", {url, "HTTP/1.1 403 Forbidden"});
-    EXPECT_NE(proxy.received().find("CONNECT localhost:143"), std::string::npos) << proxy.received();
+    EXPECT_NE(proxy.received().find("CONNECT localhost:143"), std::string::npos)
+        << proxy.received();
 }
 
 // Issue 19 §4: a refused --connect-to was "cannot connect to localhost:143 ... try: check
@@ -363,11 +366,13 @@ TEST_F(DiagnosisTest, InsecureOnAnExpiredCertificateIsCriticalAndGoesOn) {
                      {"expired 1 day ago", "--insecure skips verification, not the expiry date"});
     const json& tls = find_check(j, "tls");
     EXPECT_EQ(tls["details"]["days_left"], -1) << "the same number as 'expired 1 day ago'";
-    EXPECT_EQ(tls["summary"].get<std::string>().find("days left"), std::string::npos) << tls["summary"];
+    EXPECT_EQ(tls["summary"].get<std::string>().find("days left"), std::string::npos)
+        << tls["summary"];
     EXPECT_EQ(find_check(j, "login")["status"], "pass") << "-k lets the run go on";
     EXPECT_EQ(find_check(j, "logout")["status"], "pass");
     // Nagios: the status line and the perfdata say the same.
-    ProcessResult nagios = probe(server.port(), {"--tls", "implicit", "--insecure", "--format", "nagios"});
+    ProcessResult nagios =
+        probe(server.port(), {"--tls", "implicit", "--insecure", "--format", "nagios"});
     EXPECT_EQ(nagios.exit_code, 2) << nagios.out;
     EXPECT_EQ(nagios.out.rfind("IMAP CRITICAL", 0), 0u) << nagios.out;
     EXPECT_NE(nagios.out.find("cert_days_left=-1;14:;3:"), std::string::npos) << nagios.out;
@@ -392,7 +397,8 @@ TEST_F(DiagnosisTest, InsecureJudgesExpiryAsWithoutIt) {
     }
     // Inside the warning window only: WARNING either way, the days named.
     json j = parsed(probe(server.port(), {"--tls", "implicit", "--cert-crit-days", "1", "-k"}), 1);
-    expect_diagnosis(j, "tls", "warn", "tls.expiring", {"expires in 2 days", "--cert-warn-days 14"});
+    expect_diagnosis(j, "tls", "warn", "tls.expiring",
+                     {"expires in 2 days", "--cert-warn-days 14"});
 }
 
 TEST_F(DiagnosisTest, InsecureOnAGoodCertificateClaimsNoProblem) {
@@ -419,8 +425,12 @@ TEST_F(DiagnosisTest, NoSharedTlsVersionIsTlsVersion) {
     ServerOptions o = options(TlsMode::Implicit);
     o.max_tls_1_2 = true;
     FakeImapServer server(o);
+    // Issue 19 §6: the diagnosis names what the server does offer (one handshake without
+    // the floor, on a second connection, within the same budget).
     expect_diagnosis(parsed(probe(server.port(), {"--tls", "implicit", "--min-tls", "1.3"}), 2),
-                     "tls", "fail", "tls.version", {"--min-tls 1.3"});
+                     "tls", "fail", "tls.version",
+                     {"the server offers at most TLS 1.2; --min-tls 1.3 forbids it"});
+    EXPECT_EQ(server.tls_handshake_count(), 1u) << "the follow-up handshake, and no more";
 }
 
 TEST_F(DiagnosisTest, TlsAlertInsteadOfAHandshakeIsTlsHandshake) {

@@ -103,6 +103,17 @@ TEST_F(ServeTest, EveryRefusalIs400AndConnectsNothing) {
     auto credentials = exporter.get("/probe?target=good&password=x");
     EXPECT_NE(credentials->body.find("credentials are never taken from the URL"),
               std::string::npos);
+    // Issue 19 §8: a 400 never echoes a URL's credentials.
+    for (const char* path : {"/probe?target=alice:pw-S3cret@localhost&module=m",
+                             "/probe?target=alice:pw-S3cret@localhost"}) {
+        auto in_target = exporter.get(path);
+        ASSERT_TRUE(in_target) << path;
+        EXPECT_EQ(in_target->status, 400) << path;
+        EXPECT_NE(in_target->body.find("credentials are never taken from the URL"),
+                  std::string::npos)
+            << in_target->body;
+        EXPECT_EQ(in_target->body.find("S3cret"), std::string::npos) << in_target->body;
+    }
     EXPECT_EQ(server.connection_count(), 0u) << "nothing is connected for a refused request";
 }
 
@@ -221,7 +232,8 @@ TEST_F(ServeTest, DebugShowsNoMailAndNoPasswordShape) {
     auto r = exporter.get("/probe?target=good&debug=true");
     ASSERT_TRUE(r);
     EXPECT_NE(r->body.find("| From: ***"), std::string::npos) << r->body;
-    for (const char* mail : {"carol@example.com", "Quarterly report", "alice@example.com", "Hi Alice"})
+    for (const char* mail :
+         {"carol@example.com", "Quarterly report", "alice@example.com", "Hi Alice"})
         EXPECT_EQ(r->body.find(mail), std::string::npos) << mail << " in\n" << r->body;
     auto wrong = exporter.get("/probe?target=wrong&debug=true");
     ASSERT_TRUE(wrong);

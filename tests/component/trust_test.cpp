@@ -46,10 +46,10 @@ TEST_F(TrustTest, EveryConnectionOfAFleetMakesAFullHandshake) {
             << "\n  password-env: IMAPCHECK_TEST_PW\ntargets:\n";
         for (int i = 0; i < 20; ++i) out << "  - name: t" << i << "\n";
     }
-    ProcessResult r = testing::run_process(
-        {testing::imapcheck_binary(), "--config", yaml, "--concurrency", "4", "--per-host", "4",
-         "--format", "json"},
-        {{"IMAPCHECK_TEST_PW", kPassword}}, std::chrono::seconds(60));
+    ProcessResult r =
+        testing::run_process({testing::imapcheck_binary(), "--config", yaml, "--concurrency", "4",
+                              "--per-host", "4", "--format", "json"},
+                             {{"IMAPCHECK_TEST_PW", kPassword}}, std::chrono::seconds(60));
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_EQ(server.tls_handshake_count(), 20u);
     EXPECT_EQ(server.resumed_tls_handshake_count(), 0u)
@@ -63,7 +63,8 @@ TEST_F(TrustTest, OutputIntoAMissingFolderIsAUsageErrorBeforeConnecting) {
     for (const std::string option : {"-o", "--save-baseline"}) {
         ProcessResult r = run(server, {option, dir_ + "/no/such/dir/report"});
         EXPECT_EQ(r.exit_code, 3) << option << r.err;
-        EXPECT_NE(r.err.find("the folder " + dir_ + "/no/such/dir does not exist"), std::string::npos)
+        EXPECT_NE(r.err.find("the folder " + dir_ + "/no/such/dir does not exist"),
+                  std::string::npos)
             << r.err;
     }
     EXPECT_EQ(server.connection_count(), 0u) << "nothing is sent before the mistake is told";
@@ -79,7 +80,8 @@ TEST_F(TrustTest, NoBaselineIsSavedFromAFailedRunAndAnEmptyOneIsInvalid) {
     EXPECT_FALSE(std::filesystem::exists(file)) << slurp(file);
     json j = json::parse(failed.out);
     bool told = false;
-    for (const auto& note : j["notes"]) told |= note.get<std::string>().find("baseline not saved: the run failed (login") == 0;
+    for (const auto& note : j["notes"])
+        told |= note.get<std::string>().find("baseline not saved: the run failed (login") == 0;
     EXPECT_TRUE(told) << j["notes"];
 
     write("empty.json", R"({"schema": "imapcheck.baseline/1", "fields": {}})");
@@ -92,15 +94,17 @@ TEST_F(TrustTest, NoBaselineIsSavedFromAFailedRunAndAnEmptyOneIsInvalid) {
 // the old textfile saying imapcheck_up 1. The broken target is UNKNOWN on its own.
 TEST_F(TrustTest, ABrokenFleetTargetIsUnknownAndTheOthersAreChecked) {
     FakeImapServer server(quota_options());
-    std::filesystem::permissions(write("good.pw", kPassword + "\n"),
-                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::filesystem::permissions(
+        write("good.pw", kPassword + "\n"),
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     const std::string yaml = write(
         "fleet.yml", "defaults:\n  host: localhost\n  port: " + std::to_string(server.port()) +
                          "\n  user: alice\n  cacert: " + pki_->ca_pem +
                          "\ntargets:\n  - name: good\n    password-file: " + dir_ +
                          "/good.pw\n  - name: broken\n    password-file: " + dir_ + "/absent.pw\n");
-    ProcessResult r = testing::run_process(
-        {testing::imapcheck_binary(), "--config", yaml, "--format", "json"}, {}, std::chrono::seconds(30));
+    ProcessResult r =
+        testing::run_process({testing::imapcheck_binary(), "--config", yaml, "--format", "json"},
+                             {}, std::chrono::seconds(30));
     EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
     ASSERT_TRUE(json::accept(r.out)) << r.out << r.err;
     json j = json::parse(r.out);
@@ -117,10 +121,10 @@ TEST_F(TrustTest, ABrokenFleetTargetIsUnknownAndTheOthersAreChecked) {
 // that says so, never left stale.
 TEST_F(TrustTest, ARunThatCannotStartReplacesItsTextfile) {
     const std::string prom = write("imapcheck.prom", "imapcheck_up 1\n");
-    ProcessResult r = testing::run_process(
-        {testing::imapcheck_binary(), "--host", "localhost", "--user", "alice", "--port", "0",
-         "--format", "prometheus", "-o", prom},
-        {{"IMAPCHECK_PASSWORD", "x"}}, std::chrono::seconds(10));
+    ProcessResult r =
+        testing::run_process({testing::imapcheck_binary(), "--host", "localhost", "--user", "alice",
+                              "--port", "0", "--format", "prometheus", "-o", prom},
+                             {{"IMAPCHECK_PASSWORD", "x"}}, std::chrono::seconds(10));
     EXPECT_EQ(r.exit_code, 3) << r.err;
     const std::string text = slurp(prom);
     EXPECT_NE(text.find("imapcheck_up{host=\"\",user=\"\"} 0\n"), std::string::npos) << text;
@@ -132,10 +136,11 @@ TEST_F(TrustTest, ARunThatCannotStartReplacesItsTextfile) {
 // any user exists: no credentials are sent".
 TEST_F(TrustTest, QuitAfterTlsNeedsNoUserAndNoPassword) {
     FakeImapServer server(quota_options());
-    ProcessResult r = testing::run_process(
-        {testing::imapcheck_binary(), "--host", "localhost", "--port", std::to_string(server.port()),
-         "--cacert", pki_->ca_pem, "--quit-after", "tls", "--format", "json"},
-        {}, std::chrono::seconds(20));
+    ProcessResult r =
+        testing::run_process({testing::imapcheck_binary(), "--host", "localhost", "--port",
+                              std::to_string(server.port()), "--cacert", pki_->ca_pem,
+                              "--quit-after", "tls", "--format", "json"},
+                             {}, std::chrono::seconds(20));
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_FALSE(sent_command(server, "LOGIN"));
     EXPECT_FALSE(sent_command(server, "AUTHENTICATE"));
@@ -146,14 +151,16 @@ TEST_F(TrustTest, AnIdentityOnTheCommandLineWithAConfigNeedsOneTarget) {
     const std::string yaml = write("fleet.yml",
                                    "targets:\n  - {name: a, host: h, user: u, password-env: PW}\n"
                                    "  - {name: b, host: g, user: u, password-env: PW}\n");
-    ProcessResult r = testing::run_process({testing::imapcheck_binary(), "--config", yaml, "-u", "bob"},
-                                           {{"PW", "x"}}, std::chrono::seconds(10));
+    ProcessResult r =
+        testing::run_process({testing::imapcheck_binary(), "--config", yaml, "-u", "bob"},
+                             {{"PW", "x"}}, std::chrono::seconds(10));
     EXPECT_EQ(r.exit_code, 3);
-    EXPECT_NE(r.err.find("--user on the command line would apply to every target"), std::string::npos)
+    EXPECT_NE(r.err.find("--user on the command line would apply to every target"),
+              std::string::npos)
         << r.err;
     ProcessResult one = testing::run_process(
-        {testing::imapcheck_binary(), "--config", yaml, "-u", "bob", "--target", "a", "--quit-after",
-         "connect", "--connect-timeout", "1", "--timeout", "2"},
+        {testing::imapcheck_binary(), "--config", yaml, "-u", "bob", "--target", "a",
+         "--quit-after", "connect", "--connect-timeout", "1", "--timeout", "2"},
         {{"PW", "x"}}, std::chrono::seconds(10));
     EXPECT_EQ(one.err.find("would apply to every target"), std::string::npos) << one.err;
 }
@@ -191,10 +198,12 @@ TEST_F(TrustTest, ASessionThatBreaksRightAfterLoginSaysSo) {
     json j = json::parse(r.out);
     EXPECT_EQ(find_check(j, "login")["status"], "pass");
     const json& list = find_check(j, "list");
-    EXPECT_EQ(list["summary"].get<std::string>().rfind("the session broke right after login: ", 0), 0u)
+    EXPECT_EQ(list["summary"].get<std::string>().rfind("the session broke right after login: ", 0),
+              0u)
         << list.dump(1);
     EXPECT_EQ(list["diagnosis"]["class"], "connection.lost");
-    EXPECT_NE(list["diagnosis"]["cause"].get<std::string>().find("right after login"), std::string::npos);
+    EXPECT_NE(list["diagnosis"]["cause"].get<std::string>().find("right after login"),
+              std::string::npos);
 }
 
 // Issue 19 §6: LOGINDISABLED on --tls none suggested --allow-plaintext-auth and "enable
@@ -218,6 +227,52 @@ TEST_F(TrustTest, LoginDisabledWithoutTlsSuggestsOnlyTls) {
         EXPECT_EQ(tries.find("AUTH=PLAIN"), std::string::npos) << tries;
         EXPECT_FALSE(sent_command(server, "LOGIN")) << "no password in clear";
     }
+}
+
+// Issue 19, the property with --baseline and the real binary: over every single --only,
+// --skip and --quit-after against a server where everything passes, each run comparing
+// against a baseline saved from a full run, the exit code is 0 only if every check that
+// was asked for ran and passed, and the baseline check ran and passed.
+TEST_F(TrustTest, WithABaselineExitIsZeroOnlyWhenEverythingAskedForRanAndPassed) {
+    FakeImapServer server(quota_options());
+    const std::string saved = dir_ + "/saved.json";
+    ProcessResult first = run(server, {"--save-baseline", saved});
+    ASSERT_EQ(first.exit_code, 0) << first.out;
+    const std::vector<std::string> ids = {"connect", "tls",    "capability", "login",
+                                          "list",    "status", "select",     "search",
+                                          "fetch",   "quota",  "logout"};
+    std::vector<std::vector<std::string>> selections = {{}};
+    for (const auto& id : ids) {
+        selections.push_back({"--only", id});
+        selections.push_back({"--skip", id});
+        selections.push_back({"--quit-after", id});
+    }
+    int zero = 0;
+    for (const auto& selection : selections) {
+        std::vector<std::string> extra = {"--baseline", saved};
+        extra.insert(extra.end(), selection.begin(), selection.end());
+        ProcessResult r = run(server, extra);
+        const std::string what = ::testing::PrintToString(selection);
+        if (r.exit_code == 3) continue;  // a selection refused as a usage error
+        ASSERT_TRUE(json::accept(r.out)) << what << r.out << r.err;
+        if (r.exit_code != 0) continue;
+        ++zero;
+        const json j = json::parse(r.out);
+        EXPECT_EQ(find_check(j, "baseline")["status"], "pass") << what;
+        for (const auto& id : ids) {
+            const json& c = find_check(j, id);
+            const std::string summary = c["summary"];
+            const bool left_out = c["status"] == "skip" && (summary.rfind("--skip", 0) == 0 ||
+                                                            summary.rfind("--quit-after", 0) == 0 ||
+                                                            summary == "not selected by --only");
+            const bool named =
+                selection.size() == 2 && selection[0] == "--only" && selection[1] == id;
+            if (named || !left_out) {
+                EXPECT_EQ(c["status"], "pass") << what << " exits 0, but " << id << ": " << summary;
+            }
+        }
+    }
+    EXPECT_GT(zero, 20) << "most selections pass against a server where everything works";
 }
 
 }  // namespace

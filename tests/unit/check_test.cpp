@@ -150,21 +150,23 @@ TEST_F(CheckTest, NamespaceRepliesOfCourierCyrusAndDovecotAreReadAsRfc2342Define
         const char* shared;  // the first shared prefix, "" when there is none
     };
     const Server servers[] = {
-        {"Courier", "* NAMESPACE ((\"INBOX.\" \".\")) NIL ((\"#shared.\" \".\")(\"shared.\" \".\"))\r\n",
+        {"Courier",
+         "* NAMESPACE ((\"INBOX.\" \".\")) NIL ((\"#shared.\" \".\")(\"shared.\" \".\"))\r\n",
          "INBOX.", "#shared."},
-        {"Cyrus", "* NAMESPACE ((\"INBOX.\" \".\")) ((\"user.\" \".\")) ((\"\" \".\"))\r\n", "INBOX.",
-         ""},
+        {"Cyrus", "* NAMESPACE ((\"INBOX.\" \".\")) ((\"user.\" \".\")) ((\"\" \".\"))\r\n",
+         "INBOX.", ""},
         {"Dovecot", "* NAMESPACE ((\"INBOX.\" \".\")) NIL NIL\r\n", "INBOX.", nullptr},
     };
     for (const auto& server : servers) {
         config_.expect_folders = {"Sent"};
-        CheckResult r = run(run_list,
-                            {{"NAMESPACE", std::string(server.reply) + "{tag} OK Namespace completed.\r\n"},
-                             {"LIST",
-                              "* LIST () \".\" INBOX\r\n"
-                              "* LIST (\\Sent) \".\" INBOX.Sent\r\n"
-                              "{tag} OK List completed.\r\n"}},
-                            {"IMAP4rev1", "NAMESPACE"});
+        CheckResult r =
+            run(run_list,
+                {{"NAMESPACE", std::string(server.reply) + "{tag} OK Namespace completed.\r\n"},
+                 {"LIST",
+                  "* LIST () \".\" INBOX\r\n"
+                  "* LIST (\\Sent) \".\" INBOX.Sent\r\n"
+                  "{tag} OK List completed.\r\n"}},
+                {"IMAP4rev1", "NAMESPACE"});
         EXPECT_EQ(r.status, CheckStatus::Pass) << server.name << ": " << r.summary;
         EXPECT_EQ(r.details["namespace"]["personal"][0]["prefix"], server.personal) << server.name;
         if (server.shared) {

@@ -89,7 +89,8 @@ TEST(CliEnvironment, FlagsTakeOneOrZeroAndEmptyValuesCountAsUnset) {
     CliOutcome bad =
         parse({"-H", "h", "-u", "u"}, with_password({{"IMAPCHECK_INSECURE", "maybe"}}));
     ASSERT_EQ(bad.kind, CliOutcome::Kind::UsageError);
-    EXPECT_EQ(bad.message, "IMAPCHECK_INSECURE must be 1/yes/true/on or 0/no/false/off (got 'maybe')");
+    EXPECT_EQ(bad.message,
+              "IMAPCHECK_INSECURE must be 1/yes/true/on or 0/no/false/off (got 'maybe')");
 }
 
 TEST(CliEnvironment, AnErrorInAVariableNamesTheVariable) {

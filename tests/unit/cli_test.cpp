@@ -194,18 +194,19 @@ TEST(Cli, EmptyPasswordVariableIsAUsageErrorSayingItIsEmpty) {
 }
 
 TEST(Cli, ConnectToPortTooLongForAnIntegerIsAUsageError) {
-    // Regression (was a bug): src/front/cli.cpp build_config() checks the --connect-to port with std::stoul(p), which
-    // throws std::out_of_range for 20+ digits; parse_command_line() catches only UsageError and
-    // cxxopts exceptions, so it escapes (main() then prints "internal error: stoul").
+    // Regression (was a bug): src/front/cli.cpp build_config() checks the --connect-to port with
+    // std::stoul(p), which throws std::out_of_range for 20+ digits; parse_command_line() catches
+    // only UsageError and cxxopts exceptions, so it escapes (main() then prints "internal error:
+    // stoul").
     CliOutcome out;
     EXPECT_NO_THROW(out = parse(base({"--connect-to", "10.0.0.7:99999999999999999999"})));
     expect_usage_error(out, "--connect-to");
 }
 
 TEST(Cli, EmptyConnectToIsAUsageError) {
-    // Regression (was a bug): src/front/cli.cpp build_config() line 130 calls addr.front() on the empty string (undefined
-    // behaviour) and then accepts it: connect_to becomes ":143", which libcurl's CONNECT_TO
-    // reads as "the original host", so --connect-to "" is silently ignored.
+    // Regression (was a bug): src/front/cli.cpp build_config() line 130 calls addr.front() on the
+    // empty string (undefined behaviour) and then accepts it: connect_to becomes ":143", which
+    // libcurl's CONNECT_TO reads as "the original host", so --connect-to "" is silently ignored.
     expect_usage_error(parse(base({"--connect-to", ""})), "--connect-to");
 }
 

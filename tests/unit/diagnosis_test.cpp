@@ -142,11 +142,8 @@ TEST(MailboxSuggestionTest, CaseDelimiterNamespacePrefixAndSpecialUseAreEachOffe
 // Issue 19 §6: a suggested name with spaces was not quoted for the shell; "Archiv" found no
 // "Archive"; a JSON report told its reader to see --format json.
 TEST(MailboxSuggestionTest, NearNamesAndNamesQuotedForTheShell) {
-    const MailboxList l = {{{"INBOX", {}},
-                            {"Archive", {}},
-                            {"Reports 2024/Q1 Überblick", {}},
-                            {"Bob's", {}}},
-                           "/"};
+    const MailboxList l = {
+        {{"INBOX", {}}, {"Archive", {}}, {"Reports 2024/Q1 Überblick", {}}, {"Bob's", {}}}, "/"};
     auto first = [&](const std::string& wanted) {
         auto s = diagnosis::did_you_mean(wanted, l);
         return s.empty() ? std::string() : s.front();
@@ -206,7 +203,8 @@ TEST(CountDiagnosisTest, TheHintPointsTheWayTheCountWent) {
     };
     EXPECT_NE(first_try(6, "5", "search").find("more hits than expected"), std::string::npos);
     EXPECT_NE(first_try(0, "1:", "search").find("finds nothing"), std::string::npos);
-    EXPECT_NE(first_try(20, "30:", "messages").find("fewer messages than expected"), std::string::npos);
+    EXPECT_NE(first_try(20, "30:", "messages").find("fewer messages than expected"),
+              std::string::npos);
     EXPECT_NE(first_try(1200, "999", "messages").find("fills up"), std::string::npos);
     EXPECT_NE(first_try(5, "@1:10", "messages").find("inside the range"), std::string::npos);
 }

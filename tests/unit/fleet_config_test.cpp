@@ -220,14 +220,17 @@ TEST_F(FleetConfigTest, ProcessWideOptionsUnknownModulesAndMissingHostsAreRefuse
 // Issue 19 §1: a password file that cannot be read stopped every target. That target alone
 // is unusable (probe() reports it UNKNOWN), with its file position; the others are built.
 TEST_F(FleetConfigTest, AnUnreadablePasswordSourceMakesThatTargetAloneUnusable) {
-    auto built = build("targets:\n  - {name: broken, host: h, user: u, password-file: /nonexistent/pw}\n"
-                       "  - {name: fine, host: g, user: u, " + pw().substr(0, pw().size() - 1) + "}\n");
+    auto built = build(
+        "targets:\n  - {name: broken, host: h, user: u, password-file: /nonexistent/pw}\n"
+        "  - {name: fine, host: g, user: u, " +
+        pw().substr(0, pw().size() - 1) + "}\n");
     ASSERT_TRUE(built) << built.error().message;
     ASSERT_EQ(built->size(), 2u);
     const std::string& password = (*built)[0].unusable;
     EXPECT_EQ((*built)[0].name, "broken");
     EXPECT_NE(password.find("/nonexistent/pw"), std::string::npos) << password;
-    EXPECT_NE(password.find("imapcheck.yml:2: targets[0].password-file"), std::string::npos) << password;
+    EXPECT_NE(password.find("imapcheck.yml:2: targets[0].password-file"), std::string::npos)
+        << password;
     EXPECT_EQ((*built)[1].unusable, "");
     EXPECT_EQ((*built)[1].host, "g");
 }

@@ -71,9 +71,10 @@ TEST(RedactClientLine, LineWhoseSecondWordIsNotAVerbIsMasked) {
 }
 
 TEST(RedactClientLine, LoginWithNothingAfterTheVerbStaysInsideTheLine) {
-    // Regression (was a bug): src/imap/transcript.cpp:35 reads line[sp2 + 1] when the line ends right after
-    // "LOGIN " (sp2 + 1 == size): one byte past the end. Seen with -DIMAPCHECK_SANITIZE=ON as
-    // a heap-buffer-overflow; the buffer below is sized exactly so that ASan can see it.
+    // Regression (was a bug): src/imap/transcript.cpp:35 reads line[sp2 + 1] when the line ends
+    // right after "LOGIN " (sp2 + 1 == size): one byte past the end. Seen with
+    // -DIMAPCHECK_SANITIZE=ON as a heap-buffer-overflow; the buffer below is sized exactly so that
+    // ASan can see it.
     const std::string text = "A002 LOGIN ";
     auto exact = std::make_unique<char[]>(text.size());
     std::copy(text.begin(), text.end(), exact.get());

@@ -145,24 +145,25 @@ TEST(SelectionConflict, QuitAfterBeforeAnOnlyCheckIsNamed) {
     TargetConfig c;
     c.only_checks = {"quota"};
     c.quit_after = "login";
-    EXPECT_EQ(selection_conflict(c), "--only quota comes after --quit-after login, so it would not run");
+    EXPECT_EQ(selection_conflict(c),
+              "--only quota comes after --quit-after login, so it would not run");
 }
 
 TEST(SelectionConflict, SelectionsThatCheckSomethingAreFine) {
-    for (auto [only, skip, quit] : std::vector<std::tuple<Ids, Ids, std::string>>{
-             {{}, {}, ""},
-             {{"list", "quota"}, {}, ""},
-             {{}, {"select"}, ""},
-             {{}, {"quota", "logout"}, ""},
-             {{}, {}, "tls"},
-             {{"tls"}, {}, "tls"},
-             {{"login"}, {"list"}, ""}}) {
+    for (auto [only, skip, quit] :
+         std::vector<std::tuple<Ids, Ids, std::string>>{{{}, {}, ""},
+                                                        {{"list", "quota"}, {}, ""},
+                                                        {{}, {"select"}, ""},
+                                                        {{}, {"quota", "logout"}, ""},
+                                                        {{}, {}, "tls"},
+                                                        {{"tls"}, {}, "tls"},
+                                                        {{"login"}, {"list"}, ""}}) {
         TargetConfig c;
         c.only_checks = only;
         c.skip_checks = skip;
         c.quit_after = quit;
-        EXPECT_EQ(selection_conflict(c), std::nullopt) << testing::PrintToString(only) << " "
-                                                       << testing::PrintToString(skip) << " " << quit;
+        EXPECT_EQ(selection_conflict(c), std::nullopt)
+            << testing::PrintToString(only) << " " << testing::PrintToString(skip) << " " << quit;
     }
 }
 
@@ -173,7 +174,8 @@ TEST(SelectionConflict, IsAUsageErrorOnTheCommandLine) {
     EXPECT_NE(out.message.find("--only quota needs login, which --skip login leaves out"),
               std::string::npos)
         << out.message;
-    out = parse_args({"--host", "h", "--user", "u", "--skip", "connect"}, {{"IMAPCHECK_PASSWORD", "pw"}});
+    out = parse_args({"--host", "h", "--user", "u", "--skip", "connect"},
+                     {{"IMAPCHECK_PASSWORD", "pw"}});
     ASSERT_EQ(out.kind, CliOutcome::Kind::UsageError);
     EXPECT_NE(out.message.find("leaves nothing to check"), std::string::npos) << out.message;
 }
@@ -191,9 +193,9 @@ TEST_F(SelectionTest, AnOnlyCheckThatDidNotRunIsNeverOk) {
 
 // The property (issue 19): over every --only (none, one id), --skip (none, one id) and
 // --quit-after (none, one id) combination, and every pair of --only ids, on a server where
-// every check passes or where one finds nothing to judge, the exit code is 0 only if every check that was asked
-// for ran and passed. Asked for: the --only ids when given, else every check the selection
-// did not leave out; a default run's check that found nothing to judge (quota on a server
+// every check passes or where one finds nothing to judge, the exit code is 0 only if every check
+// that was asked for ran and passed. Asked for: the --only ids when given, else every check the
+// selection did not leave out; a default run's check that found nothing to judge (quota on a server
 // without QUOTA) counts as run, an --only check's does not. Rejected selections exit 3.
 TEST_F(SelectionTest, ExitIsZeroOnlyWhenEveryCheckAskedForRanAndPassed) {
     std::vector<std::string> ids;
@@ -217,41 +219,42 @@ TEST_F(SelectionTest, ExitIsZeroOnlyWhenEveryCheckAskedForRanAndPassed) {
         for (const auto& b : ids)
             if (a < b) selections.push_back({{a, b}, {}, ""});
     int runs = 0, rejected = 0, ok = 0;
-    for (const auto& harmless : std::vector<std::set<std::string>>{{}, {"quota"}, {"fetch"}, {"login"}})
+    for (const auto& harmless :
+         std::vector<std::set<std::string>>{{}, {"quota"}, {"fetch"}, {"login"}})
         for (const auto& [only, skip, quit] : selections) {
-                    std::vector<std::string> args = {"--host", "h", "--user", "u"};
-                    for (const auto& id : only) args.insert(args.end(), {"--only", id});
-                    for (const auto& id : skip) args.insert(args.end(), {"--skip", id});
-                    if (!quit.empty()) args.insert(args.end(), {"--quit-after", quit});
-                    auto parsed = parse_args(args, {{"IMAPCHECK_PASSWORD", "pw"}});
-                    const std::string what = testing::PrintToString(args);
-                    if (parsed.kind == CliOutcome::Kind::UsageError) {
-                        ++rejected;
-                        continue;
-                    }
-                    ASSERT_EQ(parsed.kind, CliOutcome::Kind::Run) << what << parsed.message;
-                    config_ = parsed.target;
-                    harmless_ = harmless;
-                    ran_.clear();
-                    Report r = run();
-                    ++runs;
-                    if (r.exit_code() != 0) continue;
-                    ++ok;
-                    std::vector<Deselection> left_out;
-                    {
-                        TargetConfig c = config_;
-                        left_out = deselect(c, check_sequence());
-                    }
-                    for (std::size_t i = 0; i < ids.size(); ++i) {
-                        const bool named = std::find(only.begin(), only.end(), ids[i]) != only.end();
-                        const bool asked = only.empty() ? left_out[i].cause.empty() : named;
-                        if (!asked) continue;
-                        const std::string status = summary(r, ids[i]);
-                        const bool passed = status == "pass: ran" ||
-                                            (only.empty() && status == "skip: nothing to judge here");
-                        EXPECT_TRUE(passed) << what << " exits 0, but " << ids[i] << " is " << status;
-                    }
-                }
+            std::vector<std::string> args = {"--host", "h", "--user", "u"};
+            for (const auto& id : only) args.insert(args.end(), {"--only", id});
+            for (const auto& id : skip) args.insert(args.end(), {"--skip", id});
+            if (!quit.empty()) args.insert(args.end(), {"--quit-after", quit});
+            auto parsed = parse_args(args, {{"IMAPCHECK_PASSWORD", "pw"}});
+            const std::string what = testing::PrintToString(args);
+            if (parsed.kind == CliOutcome::Kind::UsageError) {
+                ++rejected;
+                continue;
+            }
+            ASSERT_EQ(parsed.kind, CliOutcome::Kind::Run) << what << parsed.message;
+            config_ = parsed.target;
+            harmless_ = harmless;
+            ran_.clear();
+            Report r = run();
+            ++runs;
+            if (r.exit_code() != 0) continue;
+            ++ok;
+            std::vector<Deselection> left_out;
+            {
+                TargetConfig c = config_;
+                left_out = deselect(c, check_sequence());
+            }
+            for (std::size_t i = 0; i < ids.size(); ++i) {
+                const bool named = std::find(only.begin(), only.end(), ids[i]) != only.end();
+                const bool asked = only.empty() ? left_out[i].cause.empty() : named;
+                if (!asked) continue;
+                const std::string status = summary(r, ids[i]);
+                const bool passed = status == "pass: ran" ||
+                                    (only.empty() && status == "skip: nothing to judge here");
+                EXPECT_TRUE(passed) << what << " exits 0, but " << ids[i] << " is " << status;
+            }
+        }
     // The property held over real variety: most selections run, some are refused, many pass.
     EXPECT_GT(runs, 3000);
     EXPECT_GT(rejected, 100);
