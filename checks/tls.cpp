@@ -62,6 +62,13 @@ CheckResult run_tls(RunContext& ctx) {
             .because(f.diagnosis ? *f.diagnosis
                                  : diagnosis::certificate_failure(f.tls, config, now));
     }
+    // STARTTLS was never sent: the CAPABILITY before it stalled. That step is to blame (the
+    // capability check reports it); nothing is known about TLS.
+    if (!f.tls.active && f.reached == ConnectFacts::Stage::Capability &&
+        config.tls == TlsMode::StartTls)
+        return skip("not reached: the server did not answer CAPABILITY before STARTTLS (see "
+                    "capability)",
+                    details);
     if (!f.tls.active)
         return fail("TLS was not established", details)
             .because({"tls.handshake",

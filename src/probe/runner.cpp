@@ -140,6 +140,7 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
     // Checks that failed, or were skipped because of a failure, with the root cause.
     std::vector<std::pair<std::string, std::string>> broken;
     std::string abandoned_in;  // the check during which the session stopped being usable
+    bool timed_out_reported = false;  // the first step the run's time never reached failed
     // --only, --skip, --quit-after: what this run leaves out, and why.
     std::vector<CheckShape> shapes;
     for (const auto& c : checks) shapes.push_back({c.id, c.requires_checks});
@@ -165,11 +166,25 @@ Report run_sequence(const TargetConfig& config, Transcript& transcript, Clock::t
             if (ctx.session && ctx.session->bye())
                 cause += " (server said BYE " + ctx.session->bye()->status_text() + ")";
             result = skip(cause);
-        } else if (ctx.deadline.expired() && !answered_before_the_break(check, ctx)) {
+        } else if (check.needs_session && ctx.deadline.expired() &&
+                   !answered_before_the_break(check, ctx)) {
             // An answer that went ahead and arrived in time is judged, though the run's time
-            // ran out later (a stalled LIST must not erase what came before it).
+            // ran out later (a stalled LIST must not erase what came before it); connect, tls
+            // and capability only read what the connect phase saw, so they always run. A step
+            // the run's time never reached was not checked: a failure, never a quiet skip.
             cause = "--timeout of " + seconds(config.timeout) + " used up before this step";
-            result = skip(cause);
+            if (!timed_out_reported) {
+                timed_out_reported = true;
+                result = fail(cause).because(
+                    {"command.timeout",
+                     "the run's --timeout of " + seconds(config.timeout) +
+                         " ran out before " + std::string(check.id) + " could run",
+                     {"see which step took the time (the times beside each check)",
+                      "raise --timeout if the server is slow but working"},
+                     cause});
+            } else {
+                result = skip(cause);
+            }
         } else {
             const bool was_usable = ctx.session && ctx.session->open();
             if (was_usable) {

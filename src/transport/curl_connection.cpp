@@ -682,10 +682,16 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
     }
     facts_.reached = Stage::Capability;
     const bool timed_out = rc == CURLE_OPERATION_TIMEDOUT;
-    facts_.error =
-        timed_out ? "no answer to CAPABILITY in time" : "CAPABILITY failed: " + curl_words;
+    // Which CAPABILITY: the one before STARTTLS (TLS was never reached) or after it.
+    const std::string which =
+        config_.tls == TlsMode::StartTls && !tls_done ? "CAPABILITY (before STARTTLS)" : "CAPABILITY";
+    const std::string within =
+        std::to_string(static_cast<long long>(limit_.seconds)) + " s (" + limit_.option + ")";
+    facts_.error = timed_out ? "no answer to " + which + " within " + within
+                             : "CAPABILITY failed: " + curl_words;
     facts_.diagnosis = {timed_out ? "command.timeout" : "command.failed",
-                        timed_out ? "the server greeted, then did not answer CAPABILITY in time"
+                        timed_out ? "the server greeted, then did not answer " + which +
+                                        " within " + within
                                   : "the server did not answer CAPABILITY properly: " + curl_words,
                         {"check the server's log", "see the exchange with --trace FILE"},
                         curl_words};

@@ -241,6 +241,24 @@ TEST_F(DiagnosisTest, AGreetingTimeoutNamesTheLimitThatEndedTheWait) {
                      {"within 3 s (--connect-timeout)", "raise --connect-timeout"});
 }
 
+// Issue 19 §3: a server dripping its greeting (one byte per 50 ms) and then not answering
+// CAPABILITY ended "OK 0 warnings, 0 failures, 10 skipped" (every later step "--timeout used
+// up"), or blamed tls. The step that stalled is named, and the run is CRITICAL.
+TEST_F(DiagnosisTest, ADrippingServerIsBlamedOnTheStepThatStalled) {
+    std::vector<RawServer::Step> drip;
+    for (char c : std::string("* OK [CAPABILITY IMAP4rev1 STARTTLS] drip\r\n"))
+        drip.push_back({std::chrono::milliseconds(50), std::string(1, c)});
+    RawServer server(drip);
+    // 6 s: the greeting's 2 s, the TLS-port follow-up's (at most 2 s), then CAPABILITY's wait.
+    ProcessResult r = probe(server.port(), {"--timeout", "6"});
+    json j = parsed(r, 2);
+    EXPECT_EQ(find_check(j, "connect")["status"], "pass") << find_check(j, "connect").dump(1);
+    EXPECT_EQ(find_check(j, "tls")["status"], "skip") << find_check(j, "tls").dump(1);
+    expect_diagnosis(j, "capability", "fail", "command.timeout",
+                     {"CAPABILITY (before STARTTLS) within 6 s (--timeout)"});
+    EXPECT_EQ(j["status"], "CRITICAL");
+}
+
 TEST_F(DiagnosisTest, ByeGreetingIsGreetingBye) {
     ServerOptions o = options(TlsMode::StartTls);
     o.greeting = "* BYE Too many connections from 127.0.0.1";

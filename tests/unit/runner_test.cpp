@@ -8,6 +8,8 @@
 #include "imapcheck/check.hpp"
 #include "imapcheck/check_ids.hpp"
 #include "imapcheck/runner.hpp"
+#include "imapcheck/session.hpp"
+#include "scripted_connection.hpp"
 
 namespace imapcheck {
 namespace {
@@ -112,21 +114,34 @@ TEST_F(RunnerTest, ChecksNeedingTheSessionAreSkippedWhenTheConnectionIsGone) {
     EXPECT_EQ(get(r, "status").summary, "connection lost") << "the cause propagates";
 }
 
-TEST_F(RunnerTest, ChecksAfterTheRunDeadlineAreSkippedNotRun) {
+// Issue 19 §3: a step that used up --timeout left every later step "skip ... --timeout used
+// up", and the run OK. The first session step the run's time never reached fails (those
+// after it skip with the same cause); a check that only reads the connect phase's facts
+// still runs.
+TEST_F(RunnerTest, ChecksAfterTheRunDeadlineAreNotRunAndTheRunIsNotOk) {
     config.timeout = std::chrono::milliseconds(20);
     bool ran = false;
-    Check slow{"slow", {}, false, [](RunContext&) {
+    Check slow{"slow", {}, false, [this](RunContext& ctx) {
+                   ctx.session = std::make_unique<Session>(
+                       std::make_unique<testing::ScriptedConnection>(std::vector<testing::Exchange>{}), transcript,
+                       std::chrono::seconds(1));
                    std::this_thread::sleep_for(std::chrono::milliseconds(40));
                    return pass("slow but done");
                }};
-    Check later{"later", {}, false, [&ran](RunContext&) {
+    Check later{"later", {}, true, [&ran](RunContext&) {
                     ran = true;
                     return pass("ran");
                 }};
-    Report r = run({slow, later});
+    Report r = run({slow, returning("facts", {}, CheckStatus::Pass), later,
+                    returning("last", {}, CheckStatus::Pass, true)});
     EXPECT_FALSE(ran);
-    EXPECT_EQ(get(r, "later").status, CheckStatus::Skip);
+    EXPECT_EQ(get(r, "facts").status, CheckStatus::Pass) << "it only reads what is known";
+    EXPECT_EQ(get(r, "later").status, CheckStatus::Fail);
+    ASSERT_TRUE(get(r, "later").diagnosis);
+    EXPECT_EQ(get(r, "later").diagnosis->id, "command.timeout");
     EXPECT_NE(get(r, "later").summary.find("--timeout"), std::string::npos) << get(r, "later").summary;
+    EXPECT_EQ(get(r, "last").status, CheckStatus::Skip);
+    EXPECT_EQ(r.overall(), Overall::Critical);
 }
 
 TEST_F(RunnerTest, CheckMayReportItsOwnDuration) {
