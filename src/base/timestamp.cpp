@@ -1,9 +1,16 @@
 // imapcheck: RFC 3339 timestamps for the reports' started_at (timestamp.hpp).
 #include "imapcheck/timestamp.hpp"
 
+#include <cstdio>
 #include <ctime>
 
 namespace imapcheck {
+
+std::string seconds_text(double seconds) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g s", seconds);
+    return buf;
+}
 
 std::string utc_now_rfc3339() {
     std::time_t now = std::time(nullptr);

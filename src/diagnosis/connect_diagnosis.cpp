@@ -5,6 +5,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "imapcheck/timestamp.hpp"
+
 namespace imapcheck::diagnosis {
 namespace {
 
@@ -21,12 +23,6 @@ bool contains_nocase(std::string_view text, std::string_view word) {
     for (std::size_t i = 0; i + word.size() <= text.size(); ++i)
         if (starts_with_nocase(text.substr(i), word)) return true;
     return false;
-}
-
-std::string seconds_text(double s) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g s", s);
-    return buf;
 }
 
 // The wire line as evidence: printable, and short enough for one line of a report.

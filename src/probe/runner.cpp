@@ -14,12 +14,7 @@
 namespace imapcheck {
 namespace {
 
-std::string seconds(std::chrono::milliseconds ms) {
-    auto s = ms.count() / 1000.0;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g s", s);
-    return buf;
-}
+std::string seconds(std::chrono::milliseconds ms) { return seconds_text(ms.count() / 1000.0); }
 
 void apply_time_thresholds(const TargetConfig& config, Report& report) {
     char buf[128];

@@ -16,6 +16,7 @@
 #include "diagnosis/connect_diagnosis.hpp"
 #include "imapcheck/connection.hpp"
 #include "imapcheck/imap/reader.hpp"
+#include "imapcheck/timestamp.hpp"
 #include "imapcheck/transport.hpp"
 #include "transport/follow_up.hpp"
 #include "transport/tls_facts.hpp"
@@ -685,8 +686,7 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
     // Which CAPABILITY: the one before STARTTLS (TLS was never reached) or after it.
     const std::string which =
         config_.tls == TlsMode::StartTls && !tls_done ? "CAPABILITY (before STARTTLS)" : "CAPABILITY";
-    const std::string within =
-        std::to_string(static_cast<long long>(limit_.seconds)) + " s (" + limit_.option + ")";
+    const std::string within = seconds_text(limit_.seconds) + " (" + limit_.option + ")";
     facts_.error = timed_out ? "no answer to " + which + " within " + within
                              : "CAPABILITY failed: " + curl_words;
     facts_.diagnosis = {timed_out ? "command.timeout" : "command.failed",

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "component_fixture.hpp"
 
@@ -273,6 +274,24 @@ TEST_F(TrustTest, WithABaselineExitIsZeroOnlyWhenEverythingAskedForRanAndPassed)
         }
     }
     EXPECT_GT(zero, 20) << "most selections pass against a server where everything works";
+}
+
+// Issue 19 §9: --help and serve --help had lines of up to 100 columns.
+TEST_F(TrustTest, BothHelpsFitIn80Columns) {
+    for (const std::vector<std::string>& argv :
+         {std::vector<std::string>{testing::imapcheck_binary(), "--help"},
+          std::vector<std::string>{testing::imapcheck_binary(), "serve", "--help"}}) {
+        ProcessResult r = testing::run_process(argv, {}, std::chrono::seconds(10));
+        EXPECT_EQ(r.exit_code, 0) << argv.back();
+        std::istringstream lines(r.out);
+        std::string line;
+        int count = 0;
+        while (std::getline(lines, line)) {
+            ++count;
+            EXPECT_LE(line.size(), 80u) << argv[1] << ": " << line;
+        }
+        EXPECT_GT(count, 10) << r.out;
+    }
 }
 
 }  // namespace

@@ -184,6 +184,33 @@ TEST(LoginDiagnosisTest, GmailAndMicrosoftGetTheirOwnHintWhenTheServerSaysWhoItI
     EXPECT_EQ(d.cause.find("app pw"), std::string::npos) << "never the password";
 }
 
+// Issue 19 §6: "doveadm log errors" prints nothing after a failed login (Dovecot logs those
+// at info); Cyrus's and Courier's slow refusals were explained by Dovecot's
+// auth_failure_delay; the exporter showed the password's length.
+TEST(LoginDiagnosisTest, TheLogHintAndTheDelayFitTheServerThatAnswered) {
+    TargetConfig config;
+    config.user = "alice";
+    const Secret password(std::string("secret1"));
+    Reply slow = refusal("A1 NO [AUTHENTICATIONFAILED] Authentication failed.");
+    slow.elapsed_ms = 2000;
+    const std::string dovecot = "* OK [CAPABILITY IMAP4rev1] Dovecot (Debian) ready.";
+    Diagnosis d = diagnosis::login_refused({config, "PLAIN", &password, dovecot}, slow);
+    const std::string all_tries = ::testing::PrintToString(d.tries);
+    EXPECT_EQ(all_tries.find("doveadm log errors"), std::string::npos) << all_tries;
+    EXPECT_NE(all_tries.find("journalctl -u dovecot --grep 'alice'"), std::string::npos) << all_tries;
+    EXPECT_NE(d.cause.find("auth_failure_delay"), std::string::npos) << d.cause;
+    for (const std::string cyrus : {"* OK [CAPABILITY IMAP4rev1] mail Cyrus IMAP 3.6.0 server ready",
+                                    "* OK [CAPABILITY IMAP4rev1] Courier-IMAP ready."}) {
+        d = diagnosis::login_refused({config, "PLAIN", &password, cyrus}, slow);
+        EXPECT_EQ(d.cause.find("auth_failure_delay"), std::string::npos) << d.cause;
+        EXPECT_NE(d.cause.find("servers delay refusals after failures"), std::string::npos);
+        EXPECT_EQ(::testing::PrintToString(d.tries).find("dovecot"), std::string::npos);
+    }
+    config.served_over_http = true;
+    d = diagnosis::login_refused({config, "PLAIN", &password, dovecot}, slow);
+    EXPECT_EQ(d.cause.find("characters"), std::string::npos) << "the exporter tells no length";
+}
+
 TEST(CountDiagnosisTest, ACountInItsAlertRangeIsCountRangeNamingTheBound) {
     CheckResult r =
         judge_count(pass("INBOX: MESSAGES 12"), 12, *parse_range("10"), std::nullopt, "messages");

@@ -144,6 +144,24 @@ TEST_F(RunnerTest, ChecksAfterTheRunDeadlineAreNotRunAndTheRunIsNotOk) {
     EXPECT_EQ(r.overall(), Overall::Critical);
 }
 
+// Issue 19 §6: a slow greeting got the login's hint (LDAP, SQL).
+TEST_F(RunnerTest, OnlyASlowLoginIsBlamedOnTheAuthenticationBackEnd) {
+    config.slow_step = std::chrono::milliseconds(1);
+    auto slow = [](std::string_view id) {
+        return Check{id, {}, false, [](RunContext&) {
+                         std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                         return pass("slow");
+                     }};
+    };
+    Report r = run({slow("connect"), slow("login")});
+    ASSERT_TRUE(get(r, "connect").diagnosis);
+    ASSERT_TRUE(get(r, "login").diagnosis);
+    EXPECT_EQ(::testing::PrintToString(get(r, "connect").diagnosis->tries).find("LDAP"),
+              std::string::npos);
+    EXPECT_NE(::testing::PrintToString(get(r, "login").diagnosis->tries).find("LDAP"),
+              std::string::npos);
+}
+
 TEST_F(RunnerTest, CheckMayReportItsOwnDuration) {
     Check timed{"timed", {}, false, [](RunContext& ctx) {
                     ctx.duration_override = 12.5;
