@@ -17,6 +17,8 @@ namespace {
 // --save-baseline: this run's baseline, written atomically. A file that cannot be read or
 // written makes the run UNKNOWN: the comparison the pipeline asked for did not happen.
 void apply_baselines(const TargetConfig& config, Report& report) {
+    // No baseline document nobody asked for (it cost 0.41 M instructions a run: issue 24).
+    if (config.baseline.empty() && config.save_baseline.empty()) return;
     const Json current = baseline_of(report);
     if (!config.baseline.empty()) {
         const auto begun = Clock::now();
