@@ -15,6 +15,7 @@ const std::vector<OptionSpec>& option_table() {
         {"p,port", true, nullptr},
         {"tls", true, nullptr},
         {"connect-to", true, nullptr},
+        {"resolve", true, nullptr, true},
         {"proxy", true, nullptr},
         {"4,ipv4", false, nullptr},
         {"6,ipv6", false, nullptr},

@@ -178,6 +178,37 @@ std::optional<std::string> curl_connect_to_target(const std::string& v) {
 
 // --connect-to ADDR, ADDR:PORT, [V6], [V6]:PORT or a bare IPv6 address, as libcurl's
 // CONNECT_TO wants the target: "ADDR:PORT" with IPv6 in brackets.
+// --resolve HOST:PORT:ADDR[,ADDR...], as curl has it: the name is pinned to these addresses
+// (IPv6 in brackets) and DNS is not asked. Checked here so that libcurl never sees a
+// malformed entry (it would ignore it with a warning, and DNS would answer after all).
+std::string resolve_entry(const std::string& value) {
+    const auto bad = [&value](const std::string& why) -> std::string {
+        reject("resolve",
+               "--resolve must be HOST:PORT:ADDR[,ADDR...] (" + why + "; got '" + value + "')");
+    };
+    const auto first = value.find(':');
+    if (first == std::string::npos || first == 0) return bad("no HOST");
+    const auto second = value.find(':', first + 1);
+    if (second == std::string::npos) return bad("no ADDR");
+    const std::string port = value.substr(first + 1, second - first - 1);
+    char* end = nullptr;
+    const long n = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end != '\0' || n < 1 || n > 65535) return bad("PORT must be 1 to 65535");
+    std::string addresses = value.substr(second + 1);
+    if (addresses.empty()) return bad("no ADDR");
+    std::size_t start = 0;
+    while (start <= addresses.size()) {
+        const auto comma = std::min(addresses.find(',', start), addresses.size());
+        std::string address = addresses.substr(start, comma - start);
+        if (address.size() > 2 && address.front() == '[' && address.back() == ']')
+            address = address.substr(1, address.size() - 2);
+        if (!is_ipv4_literal(address) && !is_ipv6_literal(address))
+            return bad("'" + address + "' is not an IP address; IPv6 goes in brackets");
+        start = comma + 1;
+    }
+    return value;
+}
+
 std::string connect_to_entry(const std::string& value, unsigned default_port) {
     const std::string name = "connect-to";
     check_text(value, name);
@@ -326,6 +357,7 @@ void connection_rules(const Options& o, TargetConfig& c) {
     c.port = static_cast<std::uint16_t>(port.value_or(c.tls == TlsMode::Implicit ? 993 : 143));
 
     if (o.has("connect-to")) c.connect_to = connect_to_entry(o.text("connect-to"), c.port);
+    for (const auto& value : o.all("resolve")) c.resolve.push_back(resolve_entry(value));
     if (o.has("proxy")) c.proxy = o.text("proxy");
     if (o.flag("ipv4") && o.flag("ipv6")) reject("ipv6", "-4 and -6 exclude each other");
     c.ip_version = o.flag("ipv4") ? IpVersion::V4 : o.flag("ipv6") ? IpVersion::V6 : IpVersion::Any;

@@ -153,6 +153,8 @@ Connection:
                            993, else starttls)
       --connect-to ADDR[:PORT]  connect there, but verify the certificate for
                            HOST (not curl's HOST1:PORT1:HOST2:PORT2 form)
+      --resolve HOST:PORT:ADDR[,ADDR...]  use these addresses for HOST:PORT,
+                           no DNS (as curl's --resolve; repeatable)
       --proxy URL          e.g. socks5h://127.0.0.1:1080
   -4, --ipv4 / -6, --ipv6  use only IPv4 / IPv6
       --cacert FILE        trust these CA certificates (PEM) instead of the

@@ -89,6 +89,8 @@ public:
       curl_ = nullptr;
       if (connect_to_) curl_slist_free_all(connect_to_);
       connect_to_ = nullptr;
+      if (resolve_) curl_slist_free_all(resolve_);
+      resolve_ = nullptr;
     }
 
 private:
@@ -115,6 +117,7 @@ private:
     X509_STORE* trust_store_ = nullptr;  // the share's, put in place of libcurl's own
     CURL* curl_;
     curl_slist* connect_to_ = nullptr;
+    curl_slist* resolve_ = nullptr;  // --resolve entries (CURLOPT_RESOLVE)
     ConnectFacts facts_;
     bool open_ = false;
     curl_socket_t socket_ = CURL_SOCKET_BAD;
@@ -384,6 +387,8 @@ void CurlConnection::perform(const Deadline& run_deadline) {
         connect_to_ = curl_slist_append(nullptr, entry.c_str());
         curl_easy_setopt(curl_, CURLOPT_CONNECT_TO, connect_to_);
     }
+    for (const auto& entry : config_.resolve) resolve_ = curl_slist_append(resolve_, entry.c_str());
+    if (resolve_) curl_easy_setopt(curl_, CURLOPT_RESOLVE, resolve_);
     if (!config_.proxy.empty()) curl_easy_setopt(curl_, CURLOPT_PROXY, config_.proxy.c_str());
     proxy_handshake_ = !config_.proxy.empty() && !config_.proxy.starts_with("socks");
     // No TLS session cache: a resumed handshake proves no certificate (tls_share.hpp).

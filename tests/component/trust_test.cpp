@@ -294,5 +294,32 @@ TEST_F(TrustTest, BothHelpsFitIn80Columns) {
     }
 }
 
+// Issue 20 §3 (the part this round builds): --resolve pins a name to addresses without DNS,
+// as curl's; the name is still the one verified (the test certificate names localhost).
+TEST_F(TrustTest, ResolvePinsANameToAnAddressWithoutDns) {
+    FakeImapServer server(quota_options());
+    const std::string port = std::to_string(server.port());
+    ProcessResult r =
+        testing::run_process({testing::imapcheck_binary(), "--host", "imap.invalid", "--port", port,
+                              "--user", user, "--cacert", pki_->ca_pem, "--resolve",
+                              "imap.invalid:" + port + ":127.0.0.1", "--format", "json"},
+                             {{"IMAPCHECK_PASSWORD", kPassword}}, std::chrono::seconds(20));
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(find_check(j, "connect")["details"]["address"], "127.0.0.1") << j.dump(1);
+    EXPECT_EQ(find_check(j, "tls")["diagnosis"]["class"], "tls.name_mismatch")
+        << "the pinned name is the one verified";
+    for (const std::string bad : {"imap.invalid", "imap.invalid:143", "imap.invalid:x:127.0.0.1",
+                                  "imap.invalid:143:not-an-address", ":143:127.0.0.1"}) {
+        ProcessResult refused =
+            testing::run_process({testing::imapcheck_binary(), "--host", "imap.invalid", "--user",
+                                  user, "--resolve", bad},
+                                 {{"IMAPCHECK_PASSWORD", kPassword}}, std::chrono::seconds(10));
+        EXPECT_EQ(refused.exit_code, 3) << bad;
+        EXPECT_NE(refused.err.find("--resolve must be HOST:PORT:ADDR[,ADDR...]"), std::string::npos)
+            << refused.err;
+    }
+}
+
 }  // namespace
 }  // namespace imapcheck
