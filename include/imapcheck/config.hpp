@@ -33,7 +33,7 @@ struct TargetConfig {
     std::string host;
     std::uint16_t port = 0;  // resolved: 993 for implicit, else 143
     TlsMode tls = TlsMode::StartTls;
-    std::string connect_to;  // ADDR[:PORT], empty = connect to host
+    std::string connect_to;  // ADDR:PORT as the rules normalise it, empty = connect to host
     // --resolve: "HOST:PORT:ADDR[,ADDR...]" as libcurl's CURLOPT_RESOLVE takes them, the
     // addresses without brackets' ambiguity (IPv6 in brackets); no DNS for that name.
     std::vector<std::string> resolve;

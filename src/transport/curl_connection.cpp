@@ -299,7 +299,7 @@ void CurlConnection::on_server_line(CURL* handle, std::string_view line) {
         if (proxy_answer_.empty())
             proxy_answer_ = std::string(line);
         else if (line.empty() && proxy_answer_.size() > 9 && proxy_answer_[9] == '2')
-            proxy_handshake_ = false;
+            proxy_handshake_ = false;  // "HTTP/1.1 2xx": the tunnel is up
         return;
     }
     auto parsed = imap::parse_response_line(line);
@@ -478,13 +478,9 @@ void CurlConnection::classify_failure(CURLcode rc, bool tcp_connected, bool tls_
     std::string curl_words = errbuf_[0] ? errbuf_ : curl_easy_strerror(rc);
     // The address actually tried: the --connect-to rule's, when there is one.
     std::string where = url_host(config_.host) + ":" + std::to_string(config_.port);
-    if (!config_.connect_to.empty()) {
-        const std::string& to = config_.connect_to;
-        const bool has_port = to.back() != ']' && to.find(':') != std::string::npos &&
-                              (to.front() == '[' || to.find(':') == to.rfind(':'));
-        where = (has_port ? to : to + ":" + std::to_string(config_.port)) + " (--connect-to, for " +
-                where + ")";
-    }
+    // The rules normalised it to ADDR:PORT (IPv6 in brackets).
+    if (!config_.connect_to.empty())
+        where = config_.connect_to + " (--connect-to, for " + where + ")";
     const bool implicit = config_.tls == TlsMode::Implicit;
     using Stage = ConnectFacts::Stage;
     namespace d = diagnosis;
